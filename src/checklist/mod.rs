@@ -1,0 +1,196 @@
+//! Checklists: criteria files -> validated [`Checklist`] models -> an HTML form with the model as
+//! JSON beside it, for the shared browser script to enhance.
+//!
+//! **Compiling a checklist is a pure function of its criteria file** (and, for the HTML, of the
+//! theme's `checklist.html`). Scoring lives once, in [`score`], as the reference the browser
+//! script must agree with; the test vectors prove they do.
+
+mod model;
+pub mod score;
+mod validate;
+
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Source};
+pub use model::{Holder, json_schema};
+pub use score::{Answers, Outcome, score};
+
+/// A validated checklist, as the browser script receives it (see `model_json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Checklist {
+    pub id: String,
+    pub version: u32,
+    pub title: String,
+    pub intro: String,
+    pub dimensions: Vec<Dimension>,
+    pub questions: Vec<Question>,
+    pub bands: Vec<Band>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Dimension {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub weight: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Question {
+    pub id: String,
+    pub dimension: String,
+    pub text: String,
+    pub help: String,
+    pub weight: u32,
+    pub control_point: Option<String>,
+    pub find_out: Option<String>,
+    pub changed_in: u32,
+    pub show_if: Option<ShowIf>,
+    pub options: Vec<AnswerOption>,
+}
+
+impl Question {
+    /// The most points an answer to this question can score.
+    pub fn max_points(&self) -> u32 {
+        self.options.iter().map(|o| o.points).max().unwrap_or(0)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ShowIf {
+    pub question: String,
+    pub answers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerOption {
+    pub id: String,
+    pub label: String,
+    pub points: u32,
+    pub holder: Option<Holder>,
+    pub unsure: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Band {
+    pub id: String,
+    pub min: u32,
+    pub max: u32,
+    pub title: String,
+    pub summary: String,
+    pub next_steps: Vec<String>,
+}
+
+/// Parses and validates one criteria file.
+pub fn parse(source: &Source) -> Result<Checklist, Diagnostics> {
+    let raw: model::CriteriaFile = crate::toml_input::parse(source, &source.text, 0)?;
+    validate::validate(raw, source)
+}
+
+/// Parses every criteria file and refuses two checklists with one id.
+pub fn parse_all(sources: &[Source]) -> (Vec<(Checklist, Source)>, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let mut checklists: Vec<(Checklist, Source)> = Vec::new();
+    for source in sources {
+        match parse(source) {
+            Ok(checklist) => {
+                if let Some((_, first)) = checklists.iter().find(|(c, _)| c.id == checklist.id) {
+                    diagnostics.push(
+                        Diagnostic::error(format!(
+                            "the checklist id `{}` is already used by `{}`",
+                            checklist.id,
+                            first.path.display()
+                        ))
+                        .at(source, crate::config::key_span(&source.text, "id"))
+                        .with_hint("give each criteria file its own `id`"),
+                    );
+                } else {
+                    checklists.push((checklist, source.clone()));
+                }
+            }
+            Err(errors) => diagnostics.extend(errors),
+        }
+    }
+    (checklists, diagnostics)
+}
+
+/// The model as JSON that can sit inside `<script type="application/json">`: `<`, `>` and `&`
+/// are written as `\u` escapes, so no text can close the element or open a comment.
+pub fn model_json(checklist: &Checklist) -> String {
+    #[derive(Serialize)]
+    struct ModelQuestion<'a> {
+        id: &'a str,
+        dimension: &'a str,
+        text: &'a str,
+        weight: u32,
+        control_point: &'a Option<String>,
+        find_out: &'a Option<String>,
+        changed_in: u32,
+        show_if: &'a Option<ShowIf>,
+        options: &'a [AnswerOption],
+    }
+    #[derive(Serialize)]
+    struct ModelDimension<'a> {
+        id: &'a str,
+        title: &'a str,
+        weight: u32,
+    }
+    let model = serde_json::json!({
+        "id": checklist.id,
+        "version": checklist.version,
+        "title": checklist.title,
+        "dimensions": checklist.dimensions.iter().map(|d| ModelDimension { id: &d.id, title: &d.title, weight: d.weight }).collect::<Vec<_>>(),
+        "questions": checklist.questions.iter().map(|q| ModelQuestion {
+            id: &q.id, dimension: &q.dimension, text: &q.text, weight: q.weight,
+            control_point: &q.control_point, find_out: &q.find_out, changed_in: q.changed_in,
+            show_if: &q.show_if, options: &q.options,
+        }).collect::<Vec<_>>(),
+        "bands": checklist.bands,
+    });
+    let json = serde_json::to_string(&model).unwrap_or_default();
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// The template context of `checklist.html`: the model, the JSON, and what a worksheet shows.
+pub fn template_context(checklist: &Checklist) -> serde_json::Value {
+    let number_of = |id: &str| {
+        checklist
+            .questions
+            .iter()
+            .position(|q| q.id == id)
+            .map_or(0, |i| i + 1)
+    };
+    let questions: Vec<serde_json::Value> = checklist
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let condition = q.show_if.as_ref().map(|cond| {
+                let target = checklist.questions.iter().find(|t| t.id == cond.question);
+                let labels: Vec<String> = cond
+                    .answers
+                    .iter()
+                    .filter_map(|a| target?.options.iter().find(|o| &o.id == a))
+                    .map(|o| format!("\u{201c}{}\u{201d}", o.label))
+                    .collect();
+                serde_json::json!({"number": number_of(&cond.question), "answers": labels.join(" or ")})
+            });
+            serde_json::json!({
+                "number": i + 1,
+                "question": q,
+                "max_points": q.max_points(),
+                "condition": condition,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "checklist": checklist,
+        "questions": questions,
+        "model_json": model_json(checklist),
+    })
+}
+
+#[cfg(test)]
+mod tests;

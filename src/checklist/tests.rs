@@ -1,0 +1,336 @@
+use super::*;
+
+const VALID: &str = r#"
+id = "demo"
+version = 2
+title = "Demo"
+intro = "Try it."
+
+[[dimensions]]
+id = "control"
+title = "Control"
+weight = 2
+
+[[dimensions]]
+id = "exit"
+title = "Exit"
+
+[[questions]]
+id = "hours"
+dimension = "control"
+text = "Who sets your hours?"
+control_point = "Hours"
+weight = 2
+[[questions.options]]
+id = "me"
+label = "I do"
+points = 2
+holder = "you"
+[[questions.options]]
+id = "them"
+label = "They do"
+points = 0
+holder = "platform"
+[[questions.options]]
+id = "unsure"
+label = "Not sure"
+unsure = true
+
+[[questions]]
+id = "apps"
+dimension = "exit"
+text = "How many apps?"
+[[questions.options]]
+id = "one"
+label = "One"
+[[questions.options]]
+id = "many"
+label = "Many"
+points = 3
+
+[[questions]]
+id = "switch"
+dimension = "exit"
+text = "Can you switch?"
+changed_in = 2
+control_point = "Switching"
+show_if = { question = "apps", answers = ["many"] }
+[[questions.options]]
+id = "yes"
+label = "Yes"
+points = 1
+holder = "shared"
+[[questions.options]]
+id = "no"
+label = "No"
+
+[[bands]]
+id = "low"
+min = 0
+max = 49
+title = "Low"
+summary = "Mostly theirs."
+
+[[bands]]
+id = "high"
+min = 50
+max = 100
+title = "High"
+summary = "Mostly yours."
+next_steps = ["Keep it."]
+"#;
+
+fn parse_text(text: &str) -> Result<Checklist, Vec<String>> {
+    let source = Source::new("content/checklists/demo.toml", text);
+    parse(&source).map_err(|ds| ds.iter().map(ToString::to_string).collect())
+}
+
+/// Applies `edit` (from, to) to the valid file and expects exactly these diagnostics.
+fn check_errors(from: &str, to: &str, expected: &[&str]) {
+    assert!(VALID.contains(from), "fixture lacks {from:?}");
+    let errors = parse_text(&VALID.replacen(from, to, 1)).unwrap_err();
+    assert_eq!(errors, expected);
+}
+
+fn answers(pairs: &[(&str, &str)]) -> Answers {
+    pairs
+        .iter()
+        .map(|(q, a)| (q.to_string(), a.to_string()))
+        .collect()
+}
+
+#[test]
+fn valid_file_compiles() {
+    let checklist = parse_text(VALID).unwrap();
+    assert_eq!(checklist.questions.len(), 3);
+    assert_eq!(checklist.questions[2].changed_in, 2);
+    assert_eq!(checklist.questions[0].max_points(), 2);
+}
+
+#[test]
+fn duplicate_ids() {
+    check_errors(
+        "id = \"switch\"",
+        "id = \"apps\"",
+        &[
+            "content/checklists/demo.toml:50:6: error: duplicate question id `apps` (hint: give each question its own id)",
+        ],
+    );
+}
+
+#[test]
+fn condition_on_itself() {
+    check_errors(
+        "question = \"apps\"",
+        "question = \"switch\"",
+        &[
+            "content/checklists/demo.toml:55:24: error: question `switch` is shown on a condition about itself (hint: a condition names an earlier question)",
+        ],
+    );
+}
+
+#[test]
+fn unknown_dimension() {
+    check_errors(
+        "dimension = \"exit\"\ntext = \"How",
+        "dimension = \"exits\"\ntext = \"How",
+        &[
+            "content/checklists/demo.toml:39:13: error: question `apps` names an unknown dimension `exits` (hint: did you mean `exit`?)",
+        ],
+    );
+}
+
+#[test]
+fn condition_on_unknown_question() {
+    check_errors(
+        "question = \"apps\"",
+        "question = \"aps\"",
+        &[
+            "content/checklists/demo.toml:55:24: error: question `switch` depends on an unknown question `aps` (hint: did you mean `apps`?)",
+        ],
+    );
+}
+
+#[test]
+fn condition_pointing_forward() {
+    let text = VALID.replacen(
+        "[[questions]]\nid = \"apps\"",
+        "[[questions]]\nid = \"apps\"\nshow_if = { question = \"switch\", answers = [\"yes\"] }",
+        1,
+    );
+    let errors = parse_text(&text).unwrap_err();
+    assert_eq!(
+        errors,
+        [
+            "content/checklists/demo.toml:39:24: error: question `apps` depends on `switch`, which comes after it (hint: move `switch` before `apps`, or make the condition name an earlier question)"
+        ]
+    );
+}
+
+#[test]
+fn condition_on_unknown_option() {
+    check_errors(
+        "answers = [\"many\"]",
+        "answers = [\"lots\"]",
+        &[
+            "content/checklists/demo.toml:55:43: error: `lots` is not an option of question `apps` (hint: options of `apps`: one, many)",
+        ],
+    );
+}
+
+#[test]
+fn band_gap_and_overlap() {
+    check_errors(
+        "min = 50",
+        "min = 55",
+        &[
+            "content/checklists/demo.toml:74:7: error: no band covers the scores 50 to 54 (hint: start band `high` at 50, or add a band for those scores)",
+        ],
+    );
+    check_errors(
+        "min = 50",
+        "min = 40",
+        &[
+            "content/checklists/demo.toml:74:7: error: band `high` overlaps the band before it at 40 to 49 (hint: start band `high` at 50)",
+        ],
+    );
+    check_errors(
+        "max = 100",
+        "max = 90",
+        &[
+            "content/checklists/demo.toml:75:7: error: no band covers the scores 91 to 100 (hint: end band `high` at 100, or add a band for those scores)",
+        ],
+    );
+}
+
+#[test]
+fn fewer_than_two_options() {
+    check_errors(
+        "[[questions.options]]\nid = \"no\"\nlabel = \"No\"\n",
+        "",
+        &[
+            "content/checklists/demo.toml:56:1: error: question `switch` has fewer than two options (hint: add `[[questions.options]]` tables until there are at least two answers to choose from)",
+        ],
+    );
+}
+
+#[test]
+fn empty_text() {
+    check_errors(
+        "text = \"How many apps?\"",
+        "text = \" \"",
+        &[
+            "content/checklists/demo.toml:40:8: error: question text is empty (hint: write the question text)",
+        ],
+    );
+    check_errors(
+        "label = \"One\"",
+        "label = \"\"",
+        &[
+            "content/checklists/demo.toml:43:9: error: option label is empty (hint: write the option label)",
+        ],
+    );
+}
+
+#[test]
+fn changed_in_must_be_a_version() {
+    check_errors(
+        "changed_in = 2",
+        "changed_in = 3",
+        &[
+            "content/checklists/demo.toml:53:14: error: `changed_in = 3` is not a version of this checklist (1 to 2) (hint: set `changed_in` to the version in which the question's meaning changed, and bump `version` with it)",
+        ],
+    );
+}
+
+#[test]
+fn unsure_options_score_nothing() {
+    check_errors(
+        "unsure = true",
+        "unsure = true\npoints = 1",
+        &[
+            "content/checklists/demo.toml:33:6: error: the \"not sure\" option `unsure` has points or a holder (hint: a \"not sure\" answer scores nothing and holds nothing: remove `points` and `holder`)",
+        ],
+    );
+}
+
+#[test]
+fn unknown_keys_are_refused_with_a_suggestion() {
+    check_errors(
+        "control_point = \"Hours\"",
+        "control_pont = \"Hours\"",
+        &[
+            "content/checklists/demo.toml:20:1: error: unknown key `control_pont` (hint: did you mean `control_point`?)",
+        ],
+    );
+}
+
+#[test]
+fn scoring_rounds_half_up_and_weights_dimensions() {
+    let checklist = parse_text(VALID).unwrap();
+    // control: 2*2/2*2 = 100; exit: apps many 3/3 -> 100, switch no (0/1) -> (3+0)/(3+1) = 75.
+    let outcome = score(
+        &checklist,
+        &answers(&[("hours", "me"), ("apps", "many"), ("switch", "no")]),
+    );
+    assert_eq!(outcome.dimensions["control"], Some(100));
+    assert_eq!(outcome.dimensions["exit"], Some(75));
+    // (2*100 + 1*75) / 3 = 91.67 -> 92
+    assert_eq!(outcome.overall, Some(92));
+    assert_eq!(outcome.band.as_deref(), Some("high"));
+    assert_eq!(outcome.visible, 3);
+    assert_eq!(outcome.answered, 3);
+}
+
+#[test]
+fn hidden_questions_do_not_count() {
+    let checklist = parse_text(VALID).unwrap();
+    let outcome = score(
+        &checklist,
+        &answers(&[("hours", "them"), ("apps", "one"), ("switch", "yes")]),
+    );
+    assert_eq!(outcome.visible_questions, ["hours", "apps"]);
+    assert_eq!(outcome.dimensions["exit"], Some(0));
+    assert_eq!(outcome.control_map.len(), 1);
+    assert_eq!(outcome.control_map[0].holder, "platform");
+}
+
+#[test]
+fn unsure_lands_on_find_out_and_scores_nothing() {
+    let checklist = parse_text(VALID).unwrap();
+    let outcome = score(&checklist, &answers(&[("hours", "unsure")]));
+    assert_eq!(outcome.find_out, ["hours"]);
+    assert_eq!(outcome.dimensions["control"], None);
+    assert_eq!(outcome.overall, None);
+    assert_eq!(outcome.band, None);
+    assert_eq!(outcome.answered, 1);
+    assert_eq!(outcome.control_map[0].holder, "unknown");
+}
+
+#[test]
+fn unknown_answers_are_ignored() {
+    let checklist = parse_text(VALID).unwrap();
+    let outcome = score(&checklist, &answers(&[("hours", "nope"), ("ghost", "me")]));
+    assert_eq!(outcome.answered, 0);
+    assert_eq!(outcome.overall, None);
+}
+
+#[test]
+fn model_json_cannot_close_its_script_element() {
+    let text = VALID.replacen("title = \"Demo\"", "title = \"</script><!-- & \"", 1);
+    let json = model_json(&parse_text(&text).unwrap());
+    assert!(
+        !json.contains('<') && !json.contains('>') && !json.contains('&'),
+        "{json}"
+    );
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["title"], "</script><!-- & ");
+}
+
+#[test]
+fn json_schema_describes_the_format() {
+    let schema: serde_json::Value = serde_json::from_str(&json_schema()).unwrap();
+    assert_eq!(schema["title"], "plumb checklist criteria");
+    assert!(schema["properties"]["questions"].is_object());
+    assert!(schema.to_string().contains("control_point"));
+}

@@ -1,0 +1,278 @@
+//! `site.toml` -> a checked [`Config`].
+//!
+//! The file is read once into [`SiteToml`] (exactly what the author wrote, unknown keys
+//! rejected), then resolved with the command line's options into [`Config`], the only form the
+//! rest of the pipeline sees: a normalised base URL, absolute paths, chosen highlight themes.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Source};
+use crate::markdown::highlight;
+use crate::toml_input;
+
+/// `site.toml` as the author writes it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteToml {
+    /// The site's name, shown in page titles and the header.
+    pub title: String,
+    /// One sentence about the site, for search engines, sharing and the feed.
+    #[serde(default)]
+    pub description: String,
+    /// Where the site is published, e.g. `https://example.org/guide/`.
+    pub base_url: String,
+    /// The language of the content, as a BCP 47 tag (`en`, `en-US`).
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// The folder under `themes/` whose templates and static files the site wears.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// How markdown is turned into HTML.
+    #[serde(default)]
+    pub markdown: MarkdownToml,
+    /// Anything else, passed to templates as `site.extra`.
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+/// The `[markdown]` table of `site.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownToml {
+    /// Curly quotes, en and em dashes, ellipses.
+    pub smart_punctuation: bool,
+    /// The code highlighting theme for light mode.
+    pub highlight_theme: String,
+    /// The code highlighting theme for dark mode (`prefers-color-scheme: dark`).
+    pub highlight_theme_dark: String,
+}
+
+impl Default for MarkdownToml {
+    fn default() -> Self {
+        Self {
+            smart_punctuation: true,
+            highlight_theme: "InspiredGitHub".to_owned(),
+            highlight_theme_dark: "OneHalfDark".to_owned(),
+        }
+    }
+}
+
+fn default_language() -> String {
+    "en".to_owned()
+}
+
+fn default_theme() -> String {
+    "guide".to_owned()
+}
+
+/// What the command line asks of a build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site's folder (holding `site.toml`).
+    pub root: PathBuf,
+    /// Where to write the site; `public/` under the root when `None`.
+    pub output_dir: Option<PathBuf>,
+    /// Overrides `base_url` of `site.toml`.
+    pub base_url: Option<String>,
+    /// Publish pages marked `draft = true`.
+    pub drafts: bool,
+}
+
+/// The checked configuration every stage reads.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub root: PathBuf,
+    pub output_dir: PathBuf,
+    pub title: String,
+    pub description: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    /// The path part of `base_url`, e.g. `/guide/`; `/` for a site at the host's root.
+    pub base_path: String,
+    pub language: String,
+    pub theme: String,
+    pub smart_punctuation: bool,
+    pub highlight_theme: String,
+    pub highlight_theme_dark: String,
+    pub extra: toml::Table,
+    pub drafts: bool,
+}
+
+impl Config {
+    /// Reads `site.toml` under `options.root` and resolves it with `options`.
+    pub fn load(options: &BuildOptions) -> Result<Self, Diagnostics> {
+        let path = options.root.join("site.toml");
+        let text = std::fs::read_to_string(&path).map_err(|err| {
+            Diagnostic::error(format!("cannot read site.toml: {err}"))
+                .in_file(Path::new("site.toml"))
+                .with_hint("run plumb in the site's folder, or name it with --root")
+        })?;
+        let source = Source::new("site.toml", text.as_str());
+        let raw: SiteToml = toml_input::parse(&source, &text, 0)?;
+        Self::resolve(raw, options, &source)
+    }
+
+    fn resolve(
+        raw: SiteToml,
+        options: &BuildOptions,
+        source: &Source,
+    ) -> Result<Self, Diagnostics> {
+        let mut diagnostics = Diagnostics::default();
+        let base_url = options.base_url.clone().unwrap_or(raw.base_url);
+        let base_path = match base_path_of(&base_url) {
+            Some(path) => path,
+            None => {
+                diagnostics.push(
+                    Diagnostic::error(format!("`base_url` is not an http(s) URL: `{base_url}`"))
+                        .at(source, key_span(&source.text, "base_url"))
+                        .with_hint(
+                            "write it as https://example.org/ or https://example.org/guide/",
+                        ),
+                );
+                "/".to_owned()
+            }
+        };
+        for (key, theme) in [
+            ("highlight_theme", &raw.markdown.highlight_theme),
+            ("highlight_theme_dark", &raw.markdown.highlight_theme_dark),
+        ] {
+            if !highlight::has_theme(theme) {
+                diagnostics.push(
+                    Diagnostic::error(format!("unknown highlight theme `{theme}`"))
+                        .at(source, key_span(&source.text, key))
+                        .with_hint(format!(
+                            "known themes: {}",
+                            highlight::theme_names().join(", ")
+                        )),
+                );
+            }
+        }
+        if diagnostics.has_errors() {
+            return Err(diagnostics);
+        }
+        let root = options.root.clone();
+        let output_dir = match &options.output_dir {
+            Some(dir) if dir.is_absolute() => dir.clone(),
+            Some(dir) => std::env::current_dir().unwrap_or_default().join(dir),
+            None => root.join("public"),
+        };
+        Ok(Self {
+            root,
+            output_dir,
+            title: raw.title,
+            description: raw.description,
+            base_url: with_trailing_slash(&base_url),
+            base_path,
+            language: raw.language,
+            theme: raw.theme,
+            smart_punctuation: raw.markdown.smart_punctuation,
+            highlight_theme: raw.markdown.highlight_theme,
+            highlight_theme_dark: raw.markdown.highlight_theme_dark,
+            extra: raw.extra,
+            drafts: options.drafts,
+        })
+    }
+
+    /// The absolute URL of a root-relative site path (`/a/b/` -> `https://host/base/a/b/`).
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+}
+
+fn with_trailing_slash(url: &str) -> String {
+    if url.ends_with('/') {
+        url.to_owned()
+    } else {
+        format!("{url}/")
+    }
+}
+
+/// The path of an http(s) URL, with a trailing slash: `https://h/guide` -> `/guide/`.
+fn base_path_of(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if host.is_empty() {
+        return None;
+    }
+    let path = path.trim_end_matches('/');
+    Some(if path.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/{path}/")
+    })
+}
+
+/// The span of `key`'s line in a TOML text, for errors found after parsing.
+pub fn key_span(text: &str, key: &str) -> std::ops::Range<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            let start = offset + (line.len() - trimmed.len());
+            return start..start + key.len();
+        }
+        offset += line.len();
+    }
+    0..0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Config, String> {
+        let source = Source::new("site.toml", text);
+        let raw: SiteToml = toml_input::parse(&source, text, 0).map_err(|d| d.to_string())?;
+        Config::resolve(raw, &BuildOptions::default(), &source).map_err(|ds| {
+            ds.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    }
+
+    #[test]
+    fn base_path_comes_from_base_url() {
+        let config = load("title = 't'\nbase_url = 'https://example.org/guide'\n").unwrap();
+        assert_eq!(config.base_url, "https://example.org/guide/");
+        assert_eq!(config.base_path, "/guide/");
+        assert_eq!(config.permalink("/a/b/"), "https://example.org/guide/a/b/");
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_suggestion() {
+        let err = load("title = 't'\nbase_url = 'https://e.org/'\nthem = 'x'\n").unwrap_err();
+        assert_eq!(
+            err,
+            "site.toml:3:1: error: unknown key `them` (hint: did you mean `theme`?)"
+        );
+    }
+
+    #[test]
+    fn base_url_must_be_http() {
+        let err = load("title = 't'\nbase_url = 'example.org'\n").unwrap_err();
+        assert!(
+            err.starts_with("site.toml:2:1: error: `base_url` is not an http(s) URL"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn unknown_highlight_theme_lists_known_ones() {
+        let err = load(
+            "title = 't'\nbase_url = 'https://e.org/'\n[markdown]\nhighlight_theme = 'nope'\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("site.toml:4:1: error: unknown highlight theme `nope`"),
+            "{err}"
+        );
+        assert!(err.contains("InspiredGitHub"), "{err}");
+    }
+}

@@ -1,0 +1,380 @@
+//! Reading `content/`: every markdown file with its front matter, every criteria file, every
+//! other file (published beside the pages); then assembling the section tree.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use super::{Body, Document, Page, Section, Site, front_matter, paths};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Diagnostics, Source};
+
+/// What `content/` holds, read but not yet arranged.
+#[derive(Debug, Default)]
+pub struct Content {
+    /// Markdown pages and section indexes.
+    pub documents: Vec<Document>,
+    /// Criteria files (`*.toml`).
+    pub criteria: Vec<Source>,
+    /// Any other file: (path below `content/`, path on disk), published as it is.
+    pub assets: Vec<(String, PathBuf)>,
+}
+
+enum Kind {
+    Markdown,
+    Criteria,
+    Asset,
+}
+
+/// Reads every file under `content/`. Drafts are dropped unless the config asks for them.
+pub fn load(config: &Config) -> Result<Content, Diagnostics> {
+    let dir = config.root.join("content");
+    if !dir.is_dir() {
+        return Err(Diagnostic::error("there is no `content/` folder")
+            .in_file(Path::new("content"))
+            .with_hint("create `content/_index.md` for the home page")
+            .into());
+    }
+    let mut diagnostics = Diagnostics::default();
+    let mut files = Vec::new();
+    let walker = WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or("")));
+    for entry in walker {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                let relative = relative_path(&dir, entry.path());
+                files.push((relative, entry.into_path()));
+            }
+            Ok(_) => {}
+            Err(err) => diagnostics.push(
+                Diagnostic::error(format!("cannot read this folder entry: {err}"))
+                    .in_file(err.path().unwrap_or(&dir))
+                    .with_hint("check the file's permissions"),
+            ),
+        }
+    }
+
+    let read: Vec<_> = files
+        .into_par_iter()
+        .map(|(relative, path)| read_one(config, relative, path))
+        .collect();
+    let mut content = Content::default();
+    for result in read {
+        match result {
+            Ok(Some(Entry::Document(doc))) => content.documents.push(*doc),
+            Ok(Some(Entry::Criteria(source))) => content.criteria.push(source),
+            Ok(Some(Entry::Asset(relative, path))) => content.assets.push((relative, path)),
+            Ok(None) => {}
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    Ok(content)
+}
+
+/// Hidden files, editors' swap and backup files, and OS clutter are not content.
+fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+        || name == "Thumbs.db"
+}
+
+fn relative_path(dir: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(dir).unwrap_or(path);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+enum Entry {
+    Document(Box<Document>),
+    Criteria(Source),
+    Asset(String, PathBuf),
+}
+
+fn kind_of(relative: &str) -> Kind {
+    if relative.ends_with(".md") {
+        Kind::Markdown
+    } else if relative.ends_with(".toml") {
+        Kind::Criteria
+    } else {
+        Kind::Asset
+    }
+}
+
+fn read_one(config: &Config, relative: String, path: PathBuf) -> Result<Option<Entry>, Diagnostic> {
+    let kind = kind_of(&relative);
+    if let Kind::Asset = kind {
+        return Ok(Some(Entry::Asset(relative, path)));
+    }
+    let shown = PathBuf::from("content").join(&relative);
+    let text = read_text(&path, &shown)?;
+    let source = Source::new(shown, text);
+    if let Kind::Criteria = kind {
+        return Ok(Some(Entry::Criteria(source)));
+    }
+    let (meta, body) = front_matter::parse(&source)?;
+    if meta.draft && !config.drafts {
+        return Ok(None);
+    }
+    if let Some(slug) = &meta.slug
+        && let Some(problem) = paths::check_slug(slug)
+    {
+        return Err(Diagnostic::error(problem)
+            .at(&source, crate::config::key_span(&source.text, "slug"))
+            .with_hint("a slug is one URL segment: letters, digits and `-`, like `my-page`"));
+    }
+    let url = paths::url_of(&relative, meta.slug.as_deref());
+    Ok(Some(Entry::Document(Box::new(Document {
+        source,
+        relative_path: relative,
+        url,
+        meta,
+        body: Body::Markdown(body),
+    }))))
+}
+
+/// Reads a text file, with errors for unreadable and non-UTF-8 files.
+pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|err| {
+        Diagnostic::error(format!("cannot read this file: {err}"))
+            .in_file(shown)
+            .with_hint("check that the file exists and that you may read it")
+    })?;
+    String::from_utf8(bytes).map_err(|err| {
+        let valid = err.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(&err.into_bytes()[..valid]).into_owned();
+        let source = Source::new(shown, text.as_str());
+        Diagnostic::error("this file is not UTF-8 text")
+            .at(&source, valid..valid)
+            .with_hint("save the file as UTF-8 in your editor")
+    })
+}
+
+/// Arranges documents into the section tree, orders pages, and refuses two documents with
+/// one URL.
+pub fn assemble(documents: Vec<Document>) -> Result<Site, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let mut seen: HashMap<&str, &Document> = HashMap::new();
+    for doc in &documents {
+        if let Some(first) = seen.insert(&doc.url, doc) {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "`{}` has the same URL `{}` as `{}`",
+                    doc.source.path.display(),
+                    doc.url,
+                    first.source.path.display()
+                ))
+                .in_file(&doc.source.path)
+                .with_hint("rename one of the files or give it another `slug`"),
+            );
+        }
+    }
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+
+    let (indexes, pages): (Vec<_>, Vec<_>) = documents
+        .into_iter()
+        .partition(|d| d.relative_path == "_index.md" || d.relative_path.ends_with("/_index.md"));
+
+    // Sections keyed by folder ("" for the home section), so parents are found by walking up.
+    let mut by_folder: BTreeMap<String, Document> = indexes
+        .into_iter()
+        .map(|d| (folder_of(&d.relative_path).to_owned(), d))
+        .collect();
+    by_folder.entry(String::new()).or_insert_with(implicit_home);
+
+    let folders: Vec<String> = by_folder.keys().cloned().collect();
+    let index_of: HashMap<&str, usize> = folders
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.as_str(), i))
+        .collect();
+    let nearest = |folder: &str| -> usize {
+        let mut folder = folder;
+        loop {
+            if let Some(&i) = index_of.get(folder) {
+                return i;
+            }
+            folder = folder.rfind('/').map_or("", |i| &folder[..i]);
+        }
+    };
+
+    let mut site = Site::default();
+    for (folder, doc) in by_folder {
+        let parent = (!folder.is_empty()).then(|| nearest(parent_folder(&folder)));
+        site.sections.push(Section {
+            doc,
+            parent,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+        });
+    }
+    for doc in pages {
+        let section = nearest(folder_of(&doc.relative_path));
+        site.pages.push(Page { doc, section });
+    }
+    link_tree(&mut site);
+    Ok(site)
+}
+
+fn implicit_home() -> Document {
+    Document {
+        source: Source::new("content/_index.md", ""),
+        relative_path: "_index.md".to_owned(),
+        url: "/".to_owned(),
+        meta: front_matter::FrontMatter::default(),
+        body: Body::Markdown(0),
+    }
+}
+
+fn folder_of(relative_path: &str) -> &str {
+    relative_path.rfind('/').map_or("", |i| &relative_path[..i])
+}
+
+fn parent_folder(folder: &str) -> &str {
+    folder.rfind('/').map_or("", |i| &folder[..i])
+}
+
+/// Fills each section's page and subsection lists, in display order.
+pub(crate) fn link_tree(site: &mut Site) {
+    let Site {
+        sections, pages, ..
+    } = site;
+    for section in sections.iter_mut() {
+        section.pages.clear();
+    }
+    for (i, page) in pages.iter().enumerate() {
+        sections[page.section].pages.push(i);
+    }
+    for section in sections.iter_mut() {
+        section
+            .pages
+            .sort_by(|&a, &b| display_order(&pages[a].doc, &pages[b].doc));
+    }
+    let mut children = vec![Vec::new(); sections.len()];
+    for (i, section) in sections.iter().enumerate() {
+        if let Some(parent) = section.parent {
+            children[parent].push(i);
+        }
+    }
+    for list in &mut children {
+        list.sort_by(|&a: &usize, &b: &usize| display_order(&sections[a].doc, &sections[b].doc));
+    }
+    for (section, list) in sections.iter_mut().zip(children) {
+        section.subsections = list;
+    }
+}
+
+/// Weight (lower first, unweighted last), then date (newest first), then title, then URL.
+fn display_order(a: &Document, b: &Document) -> std::cmp::Ordering {
+    let weight = |d: &Document| (d.meta.weight.is_none(), d.meta.weight);
+    weight(a)
+        .cmp(&weight(b))
+        .then_with(|| b.meta.date.cmp(&a.meta.date))
+        .then_with(|| a.meta.title.cmp(&b.meta.title))
+        .then_with(|| a.url.cmp(&b.url))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(path: &str, front: &str) -> Document {
+        let text = format!("+++\n{front}\n+++\nbody\n");
+        let source = Source::new(format!("content/{path}"), text);
+        let (meta, body) = front_matter::parse(&source).unwrap();
+        Document {
+            url: paths::url_of(path, meta.slug.as_deref()),
+            source,
+            relative_path: path.to_owned(),
+            meta,
+            body: Body::Markdown(body),
+        }
+    }
+
+    fn titles(site: &Site, section: usize) -> Vec<&str> {
+        site.sections[section]
+            .pages
+            .iter()
+            .map(|&p| site.pages[p].doc.meta.title.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn pages_order_by_weight_then_date_then_title() {
+        let site = assemble(vec![
+            doc("b.md", "title = 'B'"),
+            doc("a.md", "title = 'A'"),
+            doc("old.md", "title = 'Old'\ndate = 2020-01-01"),
+            doc("new.md", "title = 'New'\ndate = 2024-01-01"),
+            doc("w2.md", "title = 'W2'\nweight = 2"),
+            doc("w1.md", "title = 'W1'\nweight = 1"),
+        ])
+        .unwrap();
+        assert_eq!(titles(&site, 0), ["W1", "W2", "New", "Old", "A", "B"]);
+    }
+
+    #[test]
+    fn pages_belong_to_the_nearest_section() {
+        let site = assemble(vec![
+            doc("_index.md", "title = 'Home'"),
+            doc("guide/_index.md", "title = 'Guide'"),
+            doc("guide/a.md", "title = 'A'"),
+            doc("guide/deep/b.md", "title = 'B'"),
+            doc("loose/c.md", "title = 'C'"),
+        ])
+        .unwrap();
+        assert_eq!(site.sections.len(), 2);
+        assert_eq!(titles(&site, 1), ["A", "B"]);
+        assert_eq!(titles(&site, 0), ["C"]);
+        assert_eq!(site.sections[0].subsections, [1]);
+        assert_eq!(site.sections[1].parent, Some(0));
+    }
+
+    #[test]
+    fn neighbours_within_a_section() {
+        let site = assemble(vec![
+            doc("a.md", "title = 'A'\nweight = 1"),
+            doc("b.md", "title = 'B'\nweight = 2"),
+            doc("c.md", "title = 'C'\nweight = 3"),
+        ])
+        .unwrap();
+        let b = site
+            .pages
+            .iter()
+            .position(|p| p.doc.meta.title == "B")
+            .unwrap();
+        let (prev, next) = site.neighbours(b);
+        assert_eq!(site.pages[prev.unwrap()].doc.meta.title, "A");
+        assert_eq!(site.pages[next.unwrap()].doc.meta.title, "C");
+    }
+
+    #[test]
+    fn two_pages_with_one_url_is_an_error() {
+        let err = assemble(vec![
+            doc("a.md", "title = 'A'"),
+            doc("b.md", "title = 'B'\nslug = 'a'"),
+        ])
+        .unwrap_err();
+        let message = err.iter().next().unwrap().to_string();
+        assert!(
+            message.contains("has the same URL `/a/` as `content/a.md`"),
+            "{message}"
+        );
+    }
+}

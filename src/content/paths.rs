@@ -1,0 +1,102 @@
+//! Content paths -> URLs, and resolving relative links between content files.
+
+/// The URL of a content file: `a/b.md` -> `/a/b/`, `a/_index.md` -> `/a/`, `_index.md` -> `/`.
+/// `slug` replaces the last segment of a page's URL.
+pub fn url_of(relative_path: &str, slug: Option<&str>) -> String {
+    let without_ext = relative_path
+        .strip_suffix(".md")
+        .or_else(|| relative_path.strip_suffix(".toml"))
+        .unwrap_or(relative_path);
+    let mut segments: Vec<String> = without_ext.split('/').map(slug::slugify).collect();
+    if without_ext == "_index" || without_ext.ends_with("/_index") {
+        segments.pop();
+    } else if let Some(slug) = slug
+        && let Some(last) = segments.last_mut()
+    {
+        *last = slug.to_owned();
+    }
+    segments.retain(|s| !s.is_empty());
+    if segments.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/{}/", segments.join("/"))
+    }
+}
+
+/// Why a `slug` cannot be used, if it cannot.
+pub fn check_slug(slug: &str) -> Option<&'static str> {
+    if slug.is_empty() {
+        Some("`slug` is empty")
+    } else if slug.contains('/') || slug.contains('\\') {
+        Some("`slug` contains a `/`")
+    } else if slug == "." || slug == ".." {
+        Some("`slug` is `.` or `..`")
+    } else if slug
+        .chars()
+        .any(|c| c.is_whitespace() || c == '#' || c == '?' || c == '%')
+    {
+        Some("`slug` contains a space, `#`, `?` or `%`")
+    } else {
+        None
+    }
+}
+
+/// Resolves `target` (as written in a link) against the folder of `from` (a content path).
+/// Returns `None` when the path climbs out of `content/`.
+pub fn resolve(from: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = match from.rfind('/') {
+        Some(i) => from[..i].split('/').collect(),
+        None => Vec::new(),
+    };
+    let target = target.strip_prefix("./").unwrap_or(target);
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pretty_urls() {
+        assert_eq!(url_of("_index.md", None), "/");
+        assert_eq!(url_of("guide/_index.md", None), "/guide/");
+        assert_eq!(url_of("guide/risk.md", None), "/guide/risk/");
+        assert_eq!(url_of("guide/risk.md", Some("danger")), "/guide/danger/");
+        assert_eq!(
+            url_of("checklists/independence.toml", None),
+            "/checklists/independence/"
+        );
+        assert_eq!(url_of("My Notes/Page One.md", None), "/my-notes/page-one/");
+    }
+
+    #[test]
+    fn slugs_that_escape_are_refused() {
+        assert!(check_slug("../etc").is_some());
+        assert!(check_slug("a/b").is_some());
+        assert!(check_slug("..").is_some());
+        assert!(check_slug("fine-slug").is_none());
+    }
+
+    #[test]
+    fn relative_links_resolve_like_on_github() {
+        assert_eq!(resolve("guide/a.md", "b.md").as_deref(), Some("guide/b.md"));
+        assert_eq!(
+            resolve("guide/a.md", "./b.md").as_deref(),
+            Some("guide/b.md")
+        );
+        assert_eq!(
+            resolve("guide/a.md", "../x/_index.md").as_deref(),
+            Some("x/_index.md")
+        );
+        assert_eq!(resolve("a.md", "../b.md"), None);
+    }
+}

@@ -1,0 +1,128 @@
+//! The `plumb` command line: parse, call the library, print diagnostics, exit.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use plumb::{BuildOptions, Diagnostics};
+
+/// A static site generator for educational guides with checklists.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder.
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Where to write the site [default: public/ under the root].
+        #[arg(long, short)]
+        output_dir: Option<PathBuf>,
+        /// Print how long each step took.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Check the site as a build would, without writing anything.
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Print the JSON Schema of the checklist criteria format.
+    Schema,
+}
+
+#[derive(Args)]
+struct SiteArgs {
+    /// The site's folder, holding site.toml.
+    #[arg(long, short, default_value = ".")]
+    root: PathBuf,
+    /// Override site.toml's base_url.
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Publish pages with `draft = true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+impl SiteArgs {
+    fn options(self, output_dir: Option<PathBuf>) -> BuildOptions {
+        BuildOptions {
+            root: self.root,
+            output_dir,
+            base_url: self.base_url,
+            drafts: self.drafts,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Build {
+            site,
+            output_dir,
+            timings,
+        } => match plumb::build(&site.options(output_dir)) {
+            Ok(summary) => {
+                report(&summary.warnings);
+                if timings {
+                    for (step, time) in &summary.timings.0 {
+                        eprintln!("{step:>12} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+                    }
+                }
+                println!(
+                    "Built {} pages, {} sections, {} checklists ({} files) in {} ms -> {}",
+                    summary.pages,
+                    summary.sections,
+                    summary.checklists,
+                    summary.files,
+                    summary.elapsed.as_millis(),
+                    summary.output_dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(diagnostics) => fail(&diagnostics),
+        },
+        Command::Check { site } => match plumb::compile(&site.options(None)) {
+            Ok(built) => {
+                report(&built.diagnostics);
+                println!(
+                    "Checked {} pages and {} sections: no errors",
+                    built.site.pages.len(),
+                    built.site.sections.len()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(diagnostics) => fail(&diagnostics),
+        },
+        Command::Schema => {
+            print!("{}", plumb::checklist::json_schema());
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// Prints every diagnostic to stderr, coloured when stderr is a terminal.
+fn report(diagnostics: &Diagnostics) {
+    let color = std::io::stderr().is_terminal();
+    for diagnostic in diagnostics.iter() {
+        eprint!("{}", diagnostic.render(color));
+    }
+}
+
+fn fail(diagnostics: &Diagnostics) -> ExitCode {
+    report(diagnostics);
+    eprintln!(
+        "build failed: {} error{}, {} warning{}",
+        diagnostics.errors(),
+        if diagnostics.errors() == 1 { "" } else { "s" },
+        diagnostics.warnings(),
+        if diagnostics.warnings() == 1 { "" } else { "s" },
+    );
+    ExitCode::FAILURE
+}

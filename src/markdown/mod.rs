@@ -1,0 +1,425 @@
+//! Markdown -> HTML for one document: heading ids and the table of contents, links between
+//! content files resolved to URLs, fenced code highlighted, checklists embedded.
+//!
+//! Rendering is a pure function of the document and the [`Links`] and [`Embeds`] it is given:
+//! no I/O, so pages render in parallel. Anchors pointing into other pages cannot be checked
+//! until every page has its heading ids; they are returned as [`AnchorCheck`]s for the caller.
+
+pub mod highlight;
+mod toc;
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use crate::content::paths::resolve as paths_resolve;
+use crate::content::{DocId, Document};
+use crate::diagnostic::{Diagnostic, suggest};
+pub use highlight::Highlighter;
+use toc::HeadingIds;
+pub use toc::TocEntry;
+
+/// Where each content file is published: content path (`guide/a.md`) -> URL and document.
+pub type Links = HashMap<String, (String, DocId)>;
+
+/// Compiled checklists by id, as the HTML an embed puts in the page.
+pub type Embeds = HashMap<String, String>;
+
+/// Everything markdown rendering reads besides the document itself.
+pub struct RenderContext<'a> {
+    pub smart_punctuation: bool,
+    pub links: &'a Links,
+    pub embeds: &'a Embeds,
+    pub highlighter: &'a Highlighter,
+}
+
+/// A document's body as HTML, with what templates and link checks need from it.
+#[derive(Debug, Default, Clone)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Every heading id of the page.
+    pub anchors: HashSet<String>,
+    /// The first paragraph as plain text.
+    pub summary: String,
+    pub word_count: usize,
+    pub has_checklist: bool,
+    pub anchor_checks: Vec<AnchorCheck>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A link to `#anchor` in `target`, to check once every page is rendered.
+#[derive(Debug, Clone)]
+pub struct AnchorCheck {
+    pub target: DocId,
+    pub anchor: String,
+    /// Where the link is in the linking document.
+    pub span: Range<usize>,
+}
+
+/// Renders the markdown body of `doc`, which is `this` in the site.
+pub fn render(doc: &Document, this: DocId, cx: &RenderContext<'_>) -> Rendered {
+    let (markdown, offset) = doc.markdown();
+    let mut options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    if cx.smart_punctuation {
+        options |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    let mut state = State {
+        doc,
+        this,
+        cx,
+        offset,
+        out: Vec::new(),
+        heading: None,
+        code: None,
+        paragraph: None,
+        ids: HeadingIds::default(),
+        flat_toc: Vec::new(),
+        rendered: Rendered::default(),
+    };
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        state.event(event, range);
+    }
+    let State {
+        out,
+        ids,
+        flat_toc,
+        mut rendered,
+        ..
+    } = state;
+    rendered.html.reserve(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut rendered.html, out.into_iter());
+    rendered.toc = toc::nest(flat_toc);
+    rendered.anchors = ids.into_set();
+    rendered
+}
+
+struct Heading<'a> {
+    tag: Tag<'a>,
+    events: Vec<Event<'a>>,
+    text: String,
+}
+
+struct Code {
+    info: String,
+    text: String,
+    span: Range<usize>,
+}
+
+struct State<'a, 'c> {
+    doc: &'c Document,
+    this: DocId,
+    cx: &'c RenderContext<'c>,
+    offset: usize,
+    out: Vec<Event<'a>>,
+    heading: Option<Heading<'a>>,
+    code: Option<Code>,
+    /// Text of the first paragraph, while it is being read.
+    paragraph: Option<String>,
+    ids: HeadingIds,
+    flat_toc: Vec<TocEntry>,
+    rendered: Rendered,
+}
+
+impl<'a> State<'a, '_> {
+    fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        if let Some(code) = &mut self.code {
+            match event {
+                Event::Text(text) => code.text.push_str(&text),
+                Event::End(TagEnd::CodeBlock) => self.finish_code(),
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(Tag::Heading { .. }) => {
+                let Event::Start(tag) = event else {
+                    unreachable!()
+                };
+                self.heading = Some(Heading {
+                    tag,
+                    events: Vec::new(),
+                    text: String::new(),
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => self.finish_heading(),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_owned()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some(Code {
+                    info,
+                    text: String::new(),
+                    span: self.span(&range),
+                });
+            }
+            Event::Start(Tag::Paragraph)
+                if self.rendered.summary.is_empty() && self.paragraph.is_none() =>
+            {
+                self.paragraph = Some(String::new());
+                self.push(event);
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if let Some(text) = self.paragraph.take() {
+                    self.rendered.summary = text.trim().to_owned();
+                }
+                self.push(event);
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.resolve_link(dest_url, &range);
+                self.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.resolve_link(dest_url, &range);
+                self.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Text(ref text) | Event::Code(ref text) => {
+                self.rendered.word_count += text.split_whitespace().count();
+                if let Some(heading) = &mut self.heading {
+                    heading.text.push_str(text);
+                }
+                if let Some(paragraph) = &mut self.paragraph {
+                    paragraph.push_str(text);
+                }
+                self.push(event);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(paragraph) = &mut self.paragraph {
+                    paragraph.push(' ');
+                }
+                self.push(event);
+            }
+            event => self.push(event),
+        }
+    }
+
+    fn push(&mut self, event: Event<'a>) {
+        match &mut self.heading {
+            Some(heading) => heading.events.push(event),
+            None => self.out.push(event),
+        }
+    }
+
+    fn span(&self, range: &Range<usize>) -> Range<usize> {
+        self.offset + range.start..self.offset + range.end
+    }
+
+    fn finish_heading(&mut self) {
+        let Some(Heading { tag, events, text }) = self.heading.take() else {
+            return;
+        };
+        let Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        } = tag
+        else {
+            return;
+        };
+        let id = self.ids.assign(id.as_deref(), text.trim());
+        self.flat_toc.push(TocEntry {
+            level: level as u8,
+            id: id.clone(),
+            title: text.trim().to_owned(),
+            children: Vec::new(),
+        });
+        self.out.push(Event::Start(Tag::Heading {
+            level,
+            id: Some(id.into()),
+            classes,
+            attrs,
+        }));
+        self.out.extend(events);
+        self.out.push(Event::End(TagEnd::Heading(level)));
+    }
+
+    fn finish_code(&mut self) {
+        let Some(code) = self.code.take() else { return };
+        if code.info == "checklist" {
+            return self.embed_checklist(code);
+        }
+        let html = match self.cx.highlighter.highlight(&code.info, &code.text) {
+            highlight::Highlighted::Html(html) => html,
+            highlight::Highlighted::UnknownLanguage(html) => {
+                let source = &self.doc.source;
+                self.rendered.diagnostics.push(
+                    Diagnostic::warning(format!(
+                        "no highlighting for the language `{}`",
+                        code.info
+                    ))
+                    .at(
+                        source,
+                        code.span.start..code.span.start + 3 + code.info.len(),
+                    )
+                    .with_hint("use a known language name such as `toml`, `json`, `sh` or `text`"),
+                );
+                html
+            }
+        };
+        self.push(Event::Html(CowStr::from(html.to_string())));
+    }
+
+    fn embed_checklist(&mut self, code: Code) {
+        let id = code.text.trim();
+        match self.cx.embeds.get(id) {
+            Some(html) => {
+                self.rendered.has_checklist = true;
+                self.push(Event::Html(CowStr::from(html.clone())));
+            }
+            None => {
+                let known: Vec<&str> = self.cx.embeds.keys().map(String::as_str).collect();
+                let hint = match suggest(id, known.iter().copied()) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None if known.is_empty() => {
+                        "add a criteria file such as `content/checklists/<id>.toml`".to_owned()
+                    }
+                    None => format!("known checklists: {}", sorted(known).join(", ")),
+                };
+                self.rendered.diagnostics.push(
+                    Diagnostic::error(format!("unknown checklist `{id}`"))
+                        .at(&self.doc.source, code.span)
+                        .with_hint(hint),
+                );
+            }
+        }
+    }
+
+    /// A link as written -> the URL to publish. Links to `.md` files become their page's URL;
+    /// other relative paths become root-relative paths to the file beside the page.
+    fn resolve_link(&mut self, dest: CowStr<'a>, range: &Range<usize>) -> CowStr<'a> {
+        if is_external(&dest) || dest.starts_with('/') {
+            return dest;
+        }
+        let (path, fragment) = match dest.split_once('#') {
+            Some((path, fragment)) => (path, Some(fragment)),
+            None => (&*dest, None),
+        };
+        let span = self.span(range);
+        if path.is_empty() {
+            if let Some(anchor) = fragment {
+                self.rendered.anchor_checks.push(AnchorCheck {
+                    target: self.this,
+                    anchor: anchor.to_owned(),
+                    span,
+                });
+            }
+            return dest;
+        }
+        let Some(resolved) = paths_resolve(&self.doc.relative_path, path) else {
+            self.rendered.diagnostics.push(
+                Diagnostic::error(format!("the link `{path}` leads outside `content/`"))
+                    .at(&self.doc.source, span)
+                    .with_hint("link to a file inside `content/`, relative to this file's folder"),
+            );
+            return dest;
+        };
+        if !(resolved.ends_with(".md") || resolved.ends_with(".toml")) {
+            return CowStr::from(format!(
+                "/{resolved}{}",
+                fragment.map(|f| format!("#{f}")).unwrap_or_default()
+            ));
+        }
+        let Some((url, target)) = self.cx.links.get(&resolved) else {
+            let known = self.cx.links.keys().map(String::as_str);
+            let hint = match suggest(&resolved, known) {
+                Some(near) => format!(
+                    "did you mean `{}`? (paths are relative to this file's folder)",
+                    relative_hint(&self.doc.relative_path, near)
+                ),
+                None => {
+                    "check the path: it is relative to this file's folder, as on GitHub".to_owned()
+                }
+            };
+            self.rendered.diagnostics.push(
+                Diagnostic::error(format!(
+                    "link to a missing page `{path}` (content/{resolved})"
+                ))
+                .at(&self.doc.source, span)
+                .with_hint(hint),
+            );
+            return dest;
+        };
+        match fragment {
+            Some(anchor) => {
+                self.rendered.anchor_checks.push(AnchorCheck {
+                    target: *target,
+                    anchor: anchor.to_owned(),
+                    span,
+                });
+                CowStr::from(format!("{url}#{anchor}"))
+            }
+            None => CowStr::from(url.clone()),
+        }
+    }
+}
+
+fn sorted(mut list: Vec<&str>) -> Vec<&str> {
+    list.sort_unstable();
+    list
+}
+
+/// `near` (a content path) written relative to the folder of `from`, as the author would.
+fn relative_hint(from: &str, near: &str) -> String {
+    let from_dir: Vec<&str> = from
+        .rsplit_once('/')
+        .map_or(Vec::new(), |(d, _)| d.split('/').collect());
+    let target: Vec<&str> = near.split('/').collect();
+    let common = from_dir
+        .iter()
+        .zip(&target)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut parts = vec![".."; from_dir.len() - common];
+    parts.extend(&target[common..]);
+    parts.join("/")
+}
+
+/// `https:`, `mailto:`, `//host`: anything with a scheme or a host is not the site's to resolve.
+pub fn is_external(url: &str) -> bool {
+    if url.starts_with("//") {
+        return true;
+    }
+    match url.find(':') {
+        Some(i) => {
+            let scheme = &url[..i];
+            !scheme.is_empty()
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests;

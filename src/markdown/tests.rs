@@ -1,0 +1,213 @@
+use super::*;
+use crate::content::{Body, FrontMatter};
+use crate::diagnostic::Source;
+
+fn doc(path: &str, body: &str) -> Document {
+    Document {
+        source: Source::new(format!("content/{path}"), body),
+        relative_path: path.to_owned(),
+        url: crate::content::paths::url_of(path, None),
+        meta: FrontMatter::default(),
+        body: Body::Markdown(0),
+    }
+}
+
+fn links() -> Links {
+    [
+        ("guide/risk.md", "/guide/risk/", DocId::Page(1)),
+        ("guide/_index.md", "/guide/", DocId::Section(1)),
+        ("about.md", "/about/", DocId::Page(2)),
+    ]
+    .into_iter()
+    .map(|(path, url, id)| (path.to_owned(), (url.to_owned(), id)))
+    .collect()
+}
+
+fn render_at(path: &str, body: &str) -> Rendered {
+    let links = links();
+    let embeds: Embeds = [(
+        "demo".to_owned(),
+        "<section data-checklist=\"demo\"></section>".to_owned(),
+    )]
+    .into();
+    let highlighter = Highlighter::default();
+    let cx = RenderContext {
+        smart_punctuation: true,
+        links: &links,
+        embeds: &embeds,
+        highlighter: &highlighter,
+    };
+    render(&doc(path, body), DocId::Page(0), &cx)
+}
+
+fn check(body: &str, expected: &str) {
+    let rendered = render_at("guide/here.md", body);
+    assert_eq!(rendered.html, expected);
+    assert!(
+        rendered.diagnostics.is_empty(),
+        "{:?}",
+        rendered.diagnostics
+    );
+}
+
+fn check_error(body: &str, expected: &str) {
+    let rendered = render_at("guide/here.md", body);
+    let messages: Vec<String> = rendered
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(messages, [expected]);
+}
+
+#[test]
+fn headings_get_unique_ids() {
+    check(
+        "## Who pays?\n\n## Who pays?\n\n### Details {#why}\n",
+        "<h2 id=\"who-pays\">Who pays?</h2>\n<h2 id=\"who-pays-1\">Who pays?</h2>\n<h3 id=\"why\">Details</h3>\n",
+    );
+}
+
+#[test]
+fn toc_nests_headings() {
+    let rendered = render_at("a.md", "## One\n### One a\n## Two\n");
+    assert_eq!(rendered.toc.len(), 2);
+    assert_eq!(rendered.toc[0].children[0].id, "one-a");
+    assert_eq!(rendered.toc[1].title, "Two");
+}
+
+#[test]
+fn md_links_become_page_urls() {
+    check("[r](risk.md)", "<p><a href=\"/guide/risk/\">r</a></p>\n");
+    check(
+        "[a](../about.md#top)",
+        "<p><a href=\"/about/#top\">a</a></p>\n",
+    );
+    check("[s](_index.md)", "<p><a href=\"/guide/\">s</a></p>\n");
+    check(
+        "[x](https://example.org/a.md)",
+        "<p><a href=\"https://example.org/a.md\">x</a></p>\n",
+    );
+    check(
+        "![p](img/p.png)",
+        "<p><img src=\"/guide/img/p.png\" alt=\"p\" /></p>\n",
+    );
+}
+
+#[test]
+fn anchors_are_recorded_for_checking() {
+    let rendered = render_at("guide/here.md", "[a](../about.md#top) [b](#local)");
+    let checks: Vec<_> = rendered
+        .anchor_checks
+        .iter()
+        .map(|c| (c.target, c.anchor.as_str()))
+        .collect();
+    assert_eq!(checks, [(DocId::Page(2), "top"), (DocId::Page(0), "local")]);
+}
+
+#[test]
+fn missing_page_is_an_error_with_a_suggestion() {
+    check_error(
+        "Text\n\nsee [r](rsk.md)",
+        "content/guide/here.md:3:5: error: link to a missing page `rsk.md` (content/guide/rsk.md) (hint: did you mean `risk.md`? (paths are relative to this file's folder))",
+    );
+}
+
+#[test]
+fn links_may_not_leave_content() {
+    check_error(
+        "[x](../../etc/passwd.md)",
+        "content/guide/here.md:1:1: error: the link `../../etc/passwd.md` leads outside `content/` (hint: link to a file inside `content/`, relative to this file's folder)",
+    );
+}
+
+#[test]
+fn code_is_highlighted_with_classes() {
+    let rendered = render_at("a.md", "```toml\nkey = \"v\"\n```\n");
+    assert!(
+        rendered
+            .html
+            .starts_with("<pre class=\"code\" data-lang=\"toml\"><code><span class=\"hl-"),
+        "{}",
+        rendered.html
+    );
+}
+
+#[test]
+fn unknown_language_warns_and_renders_plain() {
+    let rendered = render_at("a.md", "```klingon\n<x>\n```\n");
+    assert_eq!(
+        rendered.html,
+        "<pre class=\"code\" data-lang=\"klingon\"><code>&lt;x&gt;\n</code></pre>\n"
+    );
+    assert_eq!(
+        rendered.diagnostics[0].to_string(),
+        "content/a.md:1:1: warning: no highlighting for the language `klingon` (hint: use a known language name such as `toml`, `json`, `sh` or `text`)"
+    );
+}
+
+#[test]
+fn checklist_blocks_embed_the_compiled_checklist() {
+    let rendered = render_at("a.md", "Intro\n\n```checklist\ndemo\n```\n");
+    assert_eq!(
+        rendered.html,
+        "<p>Intro</p>\n<section data-checklist=\"demo\"></section>"
+    );
+    assert!(rendered.has_checklist);
+    check_error(
+        "```checklist\ndemoo\n```\n",
+        "content/guide/here.md:1:1: error: unknown checklist `demoo` (hint: did you mean `demo`?)",
+    );
+}
+
+#[test]
+fn raw_html_passes_only_where_written() {
+    check(
+        "<kbd>Ctrl</kbd> and `<b>`",
+        "<p><kbd>Ctrl</kbd> and <code>&lt;b&gt;</code></p>\n",
+    );
+}
+
+#[test]
+fn extensions_are_on() {
+    check(
+        "~~no~~ \"yes\"",
+        "<p><del>no</del> \u{201c}yes\u{201d}</p>\n",
+    );
+    check(
+        "- [x] done\n",
+        "<ul>\n<li><input disabled=\"\" type=\"checkbox\" checked=\"\"/>\ndone</li>\n</ul>\n",
+    );
+    check(
+        "|a|\n|-|\n|1|\n",
+        "<table><thead><tr><th>a</th></tr></thead><tbody>\n<tr><td>1</td></tr>\n</tbody></table>\n",
+    );
+}
+
+#[test]
+fn summary_and_word_count() {
+    let rendered = render_at("a.md", "## Head\n\nFirst para\nline two.\n\nSecond.\n");
+    assert_eq!(rendered.summary, "First para line two.");
+    assert_eq!(rendered.word_count, 6);
+}
+
+#[test]
+fn external_urls_are_recognised() {
+    for url in [
+        "https://a.org",
+        "mailto:x@y.z",
+        "//cdn.example/x.js",
+        "tel:+1",
+    ] {
+        assert!(is_external(url), "{url}");
+    }
+    for url in [
+        "a.md",
+        "../b.md",
+        "#x",
+        "/abs/",
+        "c:d/e.md".trim_start_matches("c:"),
+    ] {
+        assert!(!is_external(url), "{url}");
+    }
+}

@@ -1,0 +1,288 @@
+//! Applying the theme's templates to every document: building each template context once and
+//! rendering pages, sections and the 404 page in parallel.
+//!
+//! Render does no I/O: it turns the site, its rendered markdown and the theme into
+//! [`OutputFile`]s in memory. Every URL in a context is root-relative; the [`Rewriter`] of each
+//! page makes them relative as the last step.
+
+use rayon::prelude::*;
+use serde_json::{Map, Value, json};
+
+use crate::config::Config;
+use crate::content::{DocId, Document, Site};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::markdown::Rendered;
+use crate::output::OutputFile;
+use crate::theme::Theme;
+use crate::urls::{LinkStyle, Rewriter};
+
+/// What rendering reads.
+pub struct RenderInput<'a> {
+    pub config: &'a Config,
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    pub link_style: LinkStyle,
+    /// The URL of the first checklist's page, for "start the checklist" links.
+    pub checklist_url: Option<&'a str>,
+}
+
+/// Renders every document and the 404 page. `rendered` holds each document's markdown, in the
+/// order of [`Site::documents`]; it is consumed, since each body is written once.
+pub fn render_all(
+    input: &RenderInput<'_>,
+    rendered: Vec<Rendered>,
+) -> (Vec<OutputFile>, Diagnostics) {
+    let shared = Shared::new(input);
+    let ids: Vec<DocId> = input.site.documents().map(|(id, _)| id).collect();
+    let results: Vec<Result<OutputFile, Diagnostic>> = ids
+        .into_par_iter()
+        .zip(rendered.into_par_iter())
+        .map(|(id, body)| render_document(input, &shared, id, body))
+        .collect();
+    let mut files = Vec::with_capacity(results.len() + 1);
+    let mut diagnostics = Diagnostics::default();
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    match render_not_found(input, &shared) {
+        Ok(file) => files.push(file),
+        Err(d) => diagnostics.push(d),
+    }
+    (files, diagnostics)
+}
+
+/// Context values that are the same for many pages, built once.
+struct Shared {
+    site: Value,
+    /// Per section: the navigation with that section current.
+    nav: Vec<Value>,
+    /// Per page: the short form used in listings and prev/next.
+    page_summaries: Vec<Value>,
+}
+
+impl Shared {
+    fn new(input: &RenderInput<'_>) -> Self {
+        let config = input.config;
+        let site = json!({
+            "title": config.title,
+            "description": config.description,
+            "base_url": config.base_url,
+            "language": config.language,
+            "extra": config.extra,
+        });
+        let page_summaries = input.site.pages.iter().map(|p| summary(&p.doc)).collect();
+        let nav = (0..input.site.sections.len())
+            .map(|current| nav_for(input.site, current))
+            .collect();
+        Self {
+            site,
+            nav,
+            page_summaries,
+        }
+    }
+}
+
+fn summary(doc: &Document) -> Value {
+    json!({
+        "title": doc.meta.title,
+        "url": doc.url,
+        "description": doc.meta.description,
+        "date": doc.meta.date.map(|d| d.day()),
+    })
+}
+
+/// The sections in tree order, each with its pages only when it is `current`.
+fn nav_for(site: &Site, current: usize) -> Value {
+    let mut order = Vec::with_capacity(site.sections.len());
+    let mut stack = vec![(0usize, 0usize)];
+    while let Some((section, depth)) = stack.pop() {
+        order.push((section, depth));
+        for &child in site.sections[section].subsections.iter().rev() {
+            stack.push((child, depth + 1));
+        }
+    }
+    let entries = order
+        .into_iter()
+        .map(|(i, depth)| {
+            let section = &site.sections[i];
+            let pages: Vec<Value> = if i == current {
+                section
+                    .pages
+                    .iter()
+                    .map(|&p| json!({"title": site.pages[p].doc.meta.title, "url": site.pages[p].doc.url}))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            json!({
+                "title": section.doc.meta.title,
+                "url": section.doc.url,
+                "depth": depth,
+                "current": i == current,
+                "pages": pages,
+            })
+        })
+        .collect();
+    Value::Array(entries)
+}
+
+fn render_document(
+    input: &RenderInput<'_>,
+    shared: &Shared,
+    id: DocId,
+    body: Rendered,
+) -> Result<OutputFile, Diagnostic> {
+    let site = input.site;
+    let doc = site.document(id);
+    let section_index = match id {
+        DocId::Section(i) => i,
+        DocId::Page(i) => site.pages[i].section,
+    };
+    let mut context = base_context(input, shared, &doc.url, section_index);
+    let value = document_value(input.config, doc, body);
+    let default_template = match id {
+        DocId::Section(0) => "index.html",
+        DocId::Section(_) => "section.html",
+        DocId::Page(_) => "page.html",
+    };
+    let template = doc.meta.template.as_deref().unwrap_or(default_template);
+    if !input.theme.has_template(template) {
+        return Err(Diagnostic::error(format!("the template `{template}` does not exist"))
+            .at(&doc.source, crate::config::key_span(&doc.source.text, "template"))
+            .with_hint("name a template of the theme's `templates/` folder, or add it to the site's `templates/`"));
+    }
+    context.insert("toc".to_owned(), value["toc"].clone());
+    match id {
+        DocId::Page(i) => {
+            let (prev, next) = site.neighbours(i);
+            for (key, neighbour) in [("prev", prev), ("next", next)] {
+                if let Some(p) = neighbour {
+                    context.insert(key.to_owned(), shared.page_summaries[p].clone());
+                }
+            }
+            context.insert("page".to_owned(), value);
+        }
+        DocId::Section(i) => {
+            let mut value = value;
+            let section = &site.sections[i];
+            value["pages"] = section
+                .pages
+                .iter()
+                .map(|&p| shared.page_summaries[p].clone())
+                .collect();
+            value["subsections"] = section
+                .subsections
+                .iter()
+                .map(|&s| summary(&site.sections[s].doc))
+                .collect();
+            context.insert("section".to_owned(), value);
+        }
+    }
+    let html = render_with(input.theme, template, context)?;
+    let rewriter = Rewriter::RelativeTo(&doc.url, input.link_style);
+    Ok(OutputFile::new(
+        page_path(&doc.url),
+        rewriter.rewrite(&html).into_bytes(),
+    ))
+}
+
+fn render_not_found(input: &RenderInput<'_>, shared: &Shared) -> Result<OutputFile, Diagnostic> {
+    let context = base_context(input, shared, "/404.html", usize::MAX);
+    let html = render_with(input.theme, "404.html", context)?;
+    let rewriter = match input.link_style {
+        LinkStyle::Pretty => Rewriter::UnderBase(&input.config.base_path),
+        LinkStyle::IndexFile => Rewriter::RelativeTo("/404.html", LinkStyle::IndexFile),
+    };
+    Ok(OutputFile::new(
+        "404.html".to_owned(),
+        rewriter.rewrite(&html).into_bytes(),
+    ))
+}
+
+fn base_context(
+    input: &RenderInput<'_>,
+    shared: &Shared,
+    url: &str,
+    section: usize,
+) -> Map<String, Value> {
+    let mut context = Map::new();
+    context.insert("site".to_owned(), shared.site.clone());
+    context.insert(
+        "lang".to_owned(),
+        Value::String(input.config.language.clone()),
+    );
+    context.insert("current_url".to_owned(), Value::String(url.to_owned()));
+    let nav = shared
+        .nav
+        .get(section)
+        .cloned()
+        .unwrap_or_else(|| nav_for(input.site, usize::MAX));
+    context.insert("nav".to_owned(), nav);
+    if let Some(checklist) = input.checklist_url {
+        context.insert(
+            "checklist_url".to_owned(),
+            Value::String(checklist.to_owned()),
+        );
+    }
+    context
+}
+
+fn document_value(config: &Config, doc: &Document, body: Rendered) -> Value {
+    let meta = &doc.meta;
+    json!({
+        "title": meta.title,
+        "description": meta.description,
+        "date": meta.date.map(|d| d.day()),
+        "updated": meta.updated.map(|d| d.day()),
+        "url": doc.url,
+        "permalink": config.permalink(&doc.url),
+        "content": body.html,
+        "summary": body.summary,
+        "toc": body.toc,
+        "word_count": body.word_count,
+        "reading_time": body.word_count.div_ceil(200).max(1),
+        "extra": meta.extra,
+        "has_checklist": body.has_checklist,
+        "section_url": doc.url.rsplit_once('/').map(|_| parent_url(&doc.url)),
+        "template": meta.template,
+    })
+}
+
+fn parent_url(url: &str) -> String {
+    let trimmed = url.trim_end_matches('/');
+    match trimmed.rfind('/') {
+        Some(i) => trimmed[..=i].to_owned(),
+        None => "/".to_owned(),
+    }
+}
+
+fn render_with(
+    theme: &Theme,
+    template: &str,
+    context: Map<String, Value>,
+) -> Result<String, Diagnostic> {
+    let context = tera::Context::from_value(Value::Object(context))
+        .map_err(|err| Diagnostic::error(format!("cannot build the template context: {err}")))?;
+    theme.render(template, &context)
+}
+
+/// The output path of a page at `url`: `/a/b/` -> `a/b/index.html`.
+pub fn page_path(url: &str) -> String {
+    format!("{}index.html", url.trim_start_matches('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_paths_and_parents() {
+        assert_eq!(page_path("/"), "index.html");
+        assert_eq!(page_path("/a/b/"), "a/b/index.html");
+        assert_eq!(parent_url("/a/b/"), "/a/");
+        assert_eq!(parent_url("/a/"), "/");
+    }
+}

@@ -1,0 +1,363 @@
+//! The theme: tera templates and static files, from `themes/<name>/` with the site's own
+//! `templates/` and `static/` overriding them file by file; template functions; and turning
+//! tera's errors into diagnostics that name the template file and line.
+
+use std::collections::{BTreeMap, HashMap};
+use std::error::Error as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tera::{Tera, Value};
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Diagnostics, Source, suggest};
+
+/// Templates every theme must have.
+pub const REQUIRED: [&str; 4] = ["index.html", "section.html", "page.html", "404.html"];
+
+/// Templates plumb supplies when the theme does not.
+const BUILT_IN: [(&str, &str); 1] = [("checklist.html", include_str!("assets/checklist.html"))];
+
+/// A theme ready to render: parsed templates and the static files to publish.
+pub struct Theme {
+    pub tera: Tera,
+    /// Template name -> its file, for error messages.
+    files: HashMap<String, Source>,
+    /// Path below `static/` -> file on disk; the site's files have replaced the theme's.
+    pub static_files: BTreeMap<String, PathBuf>,
+}
+
+impl Theme {
+    /// Loads the theme `config.theme` with the site's overrides.
+    pub fn load(config: &Config) -> Result<Self, Diagnostics> {
+        let themes = config.root.join("themes");
+        let dir = themes.join(&config.theme);
+        if !dir.is_dir() {
+            let known = folder_names(&themes);
+            let hint = match suggest(&config.theme, known.iter().map(String::as_str)) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None if known.is_empty() => {
+                    "create `themes/<name>/templates/` or set `theme` in site.toml".to_owned()
+                }
+                None => format!("known themes: {}", known.join(", ")),
+            };
+            let site = Source::new(
+                "site.toml",
+                std::fs::read_to_string(config.root.join("site.toml")).unwrap_or_default(),
+            );
+            let span = crate::config::key_span(&site.text, "theme");
+            return Err(Diagnostic::error(format!(
+                "there is no theme `{}` in `themes/`",
+                config.theme
+            ))
+            .at(&site, span)
+            .with_hint(hint)
+            .into());
+        }
+        let mut diagnostics = Diagnostics::default();
+        let mut files: BTreeMap<String, Source> = BTreeMap::new();
+        for (folder, shown) in [
+            (
+                dir.join("templates"),
+                PathBuf::from("themes")
+                    .join(&config.theme)
+                    .join("templates"),
+            ),
+            (config.root.join("templates"), PathBuf::from("templates")),
+        ] {
+            for (name, path) in files_under(&folder) {
+                match crate::content::read_text(&path, &shown.join(&name)) {
+                    Ok(text) => {
+                        files.insert(
+                            name,
+                            Source::new(
+                                shown.join(path.strip_prefix(&folder).unwrap_or(&path)),
+                                text,
+                            ),
+                        );
+                    }
+                    Err(d) => diagnostics.push(d),
+                }
+            }
+        }
+        for name in REQUIRED {
+            if !files.contains_key(name) {
+                diagnostics.push(
+                    Diagnostic::error(format!("the theme has no template `{name}`"))
+                        .in_file(
+                            &PathBuf::from("themes")
+                                .join(&config.theme)
+                                .join("templates"),
+                        )
+                        .with_hint(format!(
+                            "add `themes/{}/templates/{name}`, or `templates/{name}` to the site",
+                            config.theme
+                        )),
+                );
+            }
+        }
+        if diagnostics.has_errors() {
+            return Err(diagnostics);
+        }
+        for (name, text) in BUILT_IN {
+            files
+                .entry(name.to_owned())
+                .or_insert_with(|| Source::new(format!("(built-in) {name}"), text));
+        }
+
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
+        let templates = files
+            .iter()
+            .map(|(name, source)| (name.as_str(), &*source.text));
+        if let Err(err) = tera.add_raw_templates(templates) {
+            let files: HashMap<String, Source> = files.into_iter().collect();
+            return Err(template_error(&err, &files, None).into());
+        }
+
+        let mut static_files = BTreeMap::new();
+        for folder in [dir.join("static"), config.root.join("static")] {
+            static_files.extend(files_under(&folder));
+        }
+        Ok(Self {
+            tera,
+            files: files.into_iter().collect(),
+            static_files,
+        })
+    }
+
+    /// Registers the functions templates call: `asset(path=...)` and `url(path=...)`.
+    pub fn register_functions(&mut self, assets: Arc<HashMap<String, String>>) {
+        self.tera
+            .register_function("asset", move |args: &HashMap<String, Value>| {
+                let path = string_arg(args, "asset")?;
+                assets
+                    .get(path.trim_start_matches('/'))
+                    .map(|url| Value::String(url.clone()))
+                    .ok_or_else(|| {
+                        let mut known: Vec<&str> = assets.keys().map(String::as_str).collect();
+                        known.sort_unstable();
+                        tera::Error::msg(format!(
+                            "asset(path=\"{path}\"): no such CSS or JS file; known assets: {}",
+                            known.join(", ")
+                        ))
+                    })
+            });
+        self.tera
+            .register_function("url", |args: &HashMap<String, Value>| {
+                let path = string_arg(args, "url")?;
+                let path = path.trim_matches('/');
+                Ok(Value::String(if path.is_empty() {
+                    "/".to_owned()
+                } else {
+                    format!("/{path}/")
+                }))
+            });
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.files.contains_key(name)
+    }
+
+    /// Renders `template`, turning a failure into a diagnostic about the template.
+    pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(template, context)
+            .map_err(|err| template_error(&err, &self.files, Some(template)))
+    }
+}
+
+/// Escapes text for HTML bodies and quoted attributes. Unlike tera's default it leaves `/` alone,
+/// so URLs printed by templates stay URLs (and root-relative ones can be made relative).
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn string_arg(args: &HashMap<String, Value>, function: &str) -> tera::Result<String> {
+    match args.get("path") {
+        Some(Value::String(path)) => Ok(path.clone()),
+        _ => Err(tera::Error::msg(format!(
+            "{function}() needs a string argument `path`"
+        ))),
+    }
+}
+
+/// Every file below `folder`, keyed by its path below it with `/` separators.
+fn files_under(folder: &Path) -> Vec<(String, PathBuf)> {
+    if !folder.is_dir() {
+        return Vec::new();
+    }
+    WalkDir::new(folder)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| {
+            let name = e
+                .path()
+                .strip_prefix(folder)
+                .unwrap_or(e.path())
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            (name, e.into_path())
+        })
+        .collect()
+}
+
+fn folder_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// A tera error -> a diagnostic pointing into the template's file, at the line tera names.
+fn template_error(
+    err: &tera::Error,
+    files: &HashMap<String, Source>,
+    rendering: Option<&str>,
+) -> Diagnostic {
+    let mut chain = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(cause) = source {
+        chain.push(cause.to_string());
+        source = cause.source();
+    }
+    let full = chain.join("\n");
+    let name = quoted_name(&chain[0])
+        .filter(|n| files.contains_key(*n))
+        .or(rendering)
+        .unwrap_or_default();
+    let detail = chain.last().map(String::as_str).unwrap_or_default();
+    let (message, span) = match line_col(&full) {
+        Some((line, col)) => {
+            let summary = full
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("= "))
+                .unwrap_or("syntax error");
+            (
+                format!("template syntax error: {summary}"),
+                Some((line, col)),
+            )
+        }
+        None => (format!("template error: {}", detail.trim()), None),
+    };
+    let diagnostic = Diagnostic::error(message);
+    let hint = "fix the template at the marked place; templates use tera syntax (like Jinja2)";
+    match files.get(name) {
+        Some(file) => {
+            let span = span.map_or(0..0, |(line, col)| offset_of(&file.text, line, col));
+            let diagnostic = if span == (0..0) && !file.text.is_empty() {
+                diagnostic.at(file, 0..0)
+            } else {
+                diagnostic.at(file, span)
+            };
+            diagnostic.with_hint(hint)
+        }
+        None => diagnostic.with_hint(hint),
+    }
+}
+
+fn quoted_name(message: &str) -> Option<&str> {
+    let start = message.find('\'')? + 1;
+    let end = message[start..].find('\'')? + start;
+    Some(&message[start..end])
+}
+
+/// Reads tera's (pest's) ` --> line:col` marker.
+fn line_col(text: &str) -> Option<(usize, usize)> {
+    let after = &text[text.find("--> ")? + 4..];
+    let end = after
+        .find(|c: char| !c.is_ascii_digit() && c != ':')
+        .unwrap_or(after.len());
+    let (line, col) = after[..end].split_once(':')?;
+    Some((line.parse().ok()?, col.parse().ok()?))
+}
+
+fn offset_of(text: &str, line: usize, col: usize) -> std::ops::Range<usize> {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let line_text = text[start..].lines().next().unwrap_or("");
+    let col_offset: usize = line_text
+        .chars()
+        .take(col.saturating_sub(1))
+        .map(char::len_utf8)
+        .sum();
+    let offset = start + col_offset;
+    offset..(offset + 1).min(start + line_text.len()).max(offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(name: &str, text: &str) -> HashMap<String, Source> {
+        [(
+            name.to_owned(),
+            Source::new(format!("themes/t/templates/{name}"), text),
+        )]
+        .into()
+    }
+
+    #[test]
+    fn escaping_covers_markup_and_both_quotes_but_not_slashes() {
+        assert_eq!(
+            escape_html(r#"<a href='x' title="y">&</a>"#),
+            "&lt;a href=&#39;x&#39; title=&quot;y&quot;&gt;&amp;&lt;/a&gt;"
+        );
+        assert_eq!(escape_html("/a/b/"), "/a/b/");
+    }
+
+    #[test]
+    fn syntax_errors_point_at_the_template_line() {
+        let text = "<p>\n{% if %}x{% endif %}\n</p>\n";
+        let mut tera = Tera::default();
+        let err = tera
+            .add_raw_templates(vec![("page.html", text)])
+            .unwrap_err();
+        let d = template_error(&err, &files("page.html", text), None);
+        let shown = d.to_string();
+        assert!(
+            shown.starts_with("themes/t/templates/page.html:2:"),
+            "{shown}"
+        );
+        assert!(shown.contains("template syntax error"), "{shown}");
+    }
+
+    #[test]
+    fn render_errors_name_the_template_and_variable() {
+        let text = "<p>{{ nothing.here }}</p>";
+        let mut tera = Tera::default();
+        tera.add_raw_templates(vec![("page.html", text)]).unwrap();
+        let err = tera.render("page.html", &tera::Context::new()).unwrap_err();
+        let shown = template_error(&err, &files("page.html", text), Some("page.html")).to_string();
+        assert!(
+            shown.starts_with("themes/t/templates/page.html:1:1: error: template error:"),
+            "{shown}"
+        );
+        assert!(shown.contains("nothing.here"), "{shown}");
+    }
+}

@@ -1,0 +1,162 @@
+//! The one place that decides how a URL is written into a page.
+//!
+//! Templates and markdown produce root-relative URLs (`/guide/risk/`). Before a page is written,
+//! [`Rewriter::rewrite`] turns every `href`, `src`, `action` and `poster` attribute holding such a
+//! URL into one relative to the page (`../risk/`), so the output works under any sub-path of any
+//! host and, with index file names, straight from the file system. Only attribute values that
+//! start with a single `/` are touched: external URLs, `//host` and anchors stay as written.
+
+/// How links to pages are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkStyle {
+    /// `../risk/`: pretty URLs for a web server.
+    Pretty,
+    /// `../risk/index.html`: works from `file://` too.
+    IndexFile,
+}
+
+/// Rewrites the root-relative URLs of one page.
+#[derive(Debug, Clone, Copy)]
+pub enum Rewriter<'a> {
+    /// Relative to the page at this root-relative URL.
+    RelativeTo(&'a str, LinkStyle),
+    /// Absolute paths under the site's base path, for pages served at any address (the 404 page).
+    UnderBase(&'a str),
+}
+
+const ATTRIBUTES: [&str; 4] = ["href", "src", "action", "poster"];
+
+impl Rewriter<'_> {
+    /// The URL to write for `target` (root-relative, e.g. `/a/b/#x`).
+    pub fn url(&self, target: &str) -> String {
+        match *self {
+            Rewriter::UnderBase(base) => format!("{base}{}", &target[1..]),
+            Rewriter::RelativeTo(page, style) => relative(page, target, style),
+        }
+    }
+
+    /// Rewrites every root-relative URL attribute of `html`.
+    pub fn rewrite(&self, html: &str) -> String {
+        let mut out = String::with_capacity(html.len() + html.len() / 16);
+        let mut rest = html;
+        while let Some(found) = next_url(rest) {
+            out.push_str(&rest[..found.start]);
+            out.push_str(&self.url(&rest[found.start..found.end]));
+            rest = &rest[found.end..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+/// The byte range of the next attribute value that is a root-relative URL.
+fn next_url(html: &str) -> Option<std::ops::Range<usize>> {
+    let bytes = html.as_bytes();
+    let mut from = 0;
+    while let Some(i) = html[from..].find("=").map(|i| i + from) {
+        from = i + 1;
+        let &quote = bytes.get(i + 1)?;
+        if quote != b'"' && quote != b'\'' {
+            continue;
+        }
+        let start = i + 2;
+        if bytes.get(start) != Some(&b'/') || bytes.get(start + 1) == Some(&b'/') {
+            continue;
+        }
+        let name_end = i;
+        let name_start = html[..name_end]
+            .rfind(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+            .map_or(0, |j| j + 1);
+        let name = &html[name_start..name_end];
+        if !ATTRIBUTES.iter().any(|a| a.eq_ignore_ascii_case(name)) {
+            continue;
+        }
+        let end = html[start..].find(quote as char).map(|j| start + j)?;
+        return Some(start..end);
+    }
+    None
+}
+
+/// `target` (root-relative) as seen from the page at root-relative `page`: up to the folders
+/// they share, then down to the target.
+pub fn relative(page: &str, target: &str, style: LinkStyle) -> String {
+    let split = target.find(['?', '#']).unwrap_or(target.len());
+    let (path, suffix) = target.split_at(split);
+    let page_dir: Vec<&str> = page[1..page.rfind('/').unwrap_or(0).max(1)]
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let target_segments: Vec<&str> = path[1..].split('/').collect();
+    let (target_dir, _) = target_segments.split_at(target_segments.len() - 1);
+    let common = page_dir
+        .iter()
+        .zip(target_dir)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut url = "../".repeat(page_dir.len() - common);
+    url.push_str(&target_segments[common..].join("/"));
+    if style == LinkStyle::IndexFile && (url.is_empty() || url.ends_with('/')) {
+        url.push_str("index.html");
+    }
+    if url.is_empty() {
+        url.push_str("./");
+    }
+    url.push_str(suffix);
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_urls() {
+        let pretty = LinkStyle::Pretty;
+        assert_eq!(relative("/", "/", pretty), "./");
+        assert_eq!(relative("/", "/a/", pretty), "a/");
+        assert_eq!(relative("/a/b/", "/", pretty), "../../");
+        assert_eq!(relative("/a/b/", "/a/c/#x", pretty), "../c/#x");
+        assert_eq!(relative("/a/b/", "/a/b/", pretty), "./");
+        assert_eq!(relative("/a/b/", "/x/y/", pretty), "../../x/y/");
+        assert_eq!(
+            relative("/a/", "/style.1234.css", pretty),
+            "../style.1234.css"
+        );
+        assert_eq!(relative("/", "/#top", pretty), "./#top");
+        assert_eq!(relative("/404.html", "/a/", pretty), "a/");
+    }
+
+    #[test]
+    fn index_file_links_name_the_file() {
+        let style = LinkStyle::IndexFile;
+        assert_eq!(relative("/", "/", style), "index.html");
+        assert_eq!(relative("/a/b/", "/a/c/#x", style), "../c/index.html#x");
+        assert_eq!(relative("/a/b/", "/a/b/", style), "index.html");
+        assert_eq!(relative("/a/", "/s.css", style), "../s.css");
+    }
+
+    #[test]
+    fn rewrites_only_root_relative_url_attributes() {
+        let html = r##"<a href="/a/">x</a><img src='/i.png'><a href="https://e.org/">e</a><a href="//cdn/x">c</a><a href="#t">t</a><p data-x="/no">/no</p><a class=x href=/unquoted>"##;
+        let out = Rewriter::RelativeTo("/a/b/", LinkStyle::Pretty).rewrite(html);
+        assert_eq!(
+            out,
+            r##"<a href="../">x</a><img src='../../i.png'><a href="https://e.org/">e</a><a href="//cdn/x">c</a><a href="#t">t</a><p data-x="/no">/no</p><a class=x href=/unquoted>"##
+        );
+    }
+
+    #[test]
+    fn escaped_text_is_not_an_attribute() {
+        let html = "<code>href=&quot;/a/&quot;</code>";
+        assert_eq!(
+            Rewriter::RelativeTo("/x/", LinkStyle::Pretty).rewrite(html),
+            html
+        );
+    }
+
+    #[test]
+    fn under_base_for_pages_served_anywhere() {
+        let out = Rewriter::UnderBase("/guide/").rewrite(r#"<a href="/a/">"#);
+        assert_eq!(out, r#"<a href="/guide/a/">"#);
+    }
+}
