@@ -254,13 +254,15 @@ impl FromIterator<Diagnostic> for Diagnostics {
     }
 }
 
-/// The nearest of `candidates` to `word`, if it is near enough to be a likely typo.
+/// The nearest of `candidates` to `word`, if it is near enough to be a likely typo: at most one
+/// edit (a swap of neighbours counts as one) per four characters.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let allowed = (word.chars().count() / 4).max(1);
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(word, c), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|(distance, _)| *distance <= allowed)
+        .min_by_key(|(distance, c)| (*distance, *c))
         .map(|(_, c)| c)
 }
 
@@ -295,5 +297,10 @@ mod tests {
     fn suggest_finds_typos_only() {
         assert_eq!(suggest("titel", ["title", "weight"]), Some("title"));
         assert_eq!(suggest("zzz", ["title", "weight"]), None);
+        assert_eq!(suggest("third.md", ["first.md", "_index.md"]), None);
+        assert_eq!(
+            suggest("frist.md", ["first.md", "_index.md"]),
+            Some("first.md")
+        );
     }
 }

@@ -58,6 +58,15 @@ pub fn stylesheet(light: &str, dark: &str) -> String {
 /// Languages written as a fence's info string that mean "no highlighting", without a warning.
 const PLAIN: &[&str] = &["", "text", "txt", "plain", "plaintext"];
 
+/// Names authors write that the syntax set knows by another name.
+fn alias(lang: &str) -> &str {
+    match lang.to_ascii_lowercase().as_str() {
+        "shell" | "console" | "zsh" | "shell-session" => "bash",
+        "jsonc" | "json5" => "json",
+        _ => lang,
+    }
+}
+
 /// Highlights code blocks, remembering each result for the rest of the build.
 #[derive(Default)]
 pub struct Highlighter {
@@ -96,7 +105,7 @@ fn highlight_uncached(lang: &str, code: &str) -> Highlighted {
         format!("<pre class=\"code\" data-lang=\"{attr_lang}\"><code>")
     };
     let syntax = (!PLAIN.contains(&lang.to_ascii_lowercase().as_str()))
-        .then(|| SYNTAXES.find_syntax_by_token(lang))
+        .then(|| SYNTAXES.find_syntax_by_token(alias(lang)))
         .flatten();
     if let Some(syntax) = syntax {
         let mut generator =

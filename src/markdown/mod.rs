@@ -94,6 +94,9 @@ pub fn render(doc: &Document, this: DocId, cx: &RenderContext<'_>) -> Rendered {
     } = state;
     rendered.html.reserve(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut rendered.html, out.into_iter());
+    if rendered.html.contains(" style=\"text-align: ") {
+        rendered.html = alignment_as_classes(&rendered.html);
+    }
     rendered.toc = toc::nest(flat_toc);
     rendered.anchors = ids.into_set();
     rendered
@@ -380,6 +383,14 @@ impl<'a> State<'a, '_> {
             None => CowStr::from(url.clone()),
         }
     }
+}
+
+/// Table cell alignment as classes instead of the `style` attributes pulldown-cmark writes,
+/// which a strict Content-Security-Policy blocks.
+fn alignment_as_classes(html: &str) -> String {
+    html.replace(" style=\"text-align: left\"", " class=\"align-left\"")
+        .replace(" style=\"text-align: center\"", " class=\"align-center\"")
+        .replace(" style=\"text-align: right\"", " class=\"align-right\"")
 }
 
 fn sorted(mut list: Vec<&str>) -> Vec<&str> {

@@ -1,0 +1,141 @@
+//! The command line: exit codes, the summary line, and the diagnostics of every bad-input case
+//! in `tests/errors/` (one folder per case, copied over the `basic` fixture; its expected
+//! output is the `expected.snap` beside it).
+
+mod common;
+
+use std::fs;
+
+use assert_cmd::Command;
+use common::Fixture;
+
+fn plumb() -> Command {
+    Command::cargo_bin("plumb").expect("the plumb binary")
+}
+
+#[test]
+fn every_bad_input_case_fails_with_its_expected_diagnostics() {
+    let cases = common::repo().join("tests/errors");
+    let mut names: Vec<_> = fs::read_dir(&cases)
+        .expect("tests/errors")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 8, "cases: {names:?}");
+    for name in names {
+        let case = cases.join(&name);
+        let site = Fixture::new("basic").overlay(&case);
+        fs::remove_file(site.root.join("expected.snap")).ok();
+        let output = plumb()
+            .args(["build", "--root"])
+            .arg(&site.root)
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&output.stderr)
+            .replace(&*site.root.to_string_lossy(), "<root>");
+        assert_eq!(output.status.code(), Some(1), "{name}: exit code\n{stderr}");
+        assert!(!stderr.contains("panicked"), "{name} panicked:\n{stderr}");
+        assert!(output.stdout.is_empty(), "{name}: nothing on stdout");
+        assert!(
+            !site.output().exists(),
+            "{name}: a failed build writes nothing"
+        );
+        insta::with_settings!({snapshot_path => &case, prepend_module_to_snapshot => false, omit_expression => true}, {
+            insta::assert_snapshot!("expected", stderr);
+        });
+    }
+}
+
+#[test]
+fn success_prints_one_summary_line() {
+    let site = Fixture::new("basic");
+    let output = plumb()
+        .args(["build", "--root"])
+        .arg(&site.root)
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(
+        stdout.starts_with("Built 3 pages, 2 sections, 0 checklists"),
+        "{stdout}"
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn output_dir_option_is_honoured() {
+    let site = Fixture::new("basic");
+    let out = site.root.join("elsewhere");
+    plumb()
+        .args(["build", "--root"])
+        .arg(&site.root)
+        .arg("--output-dir")
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(out.join("index.html").is_file());
+    assert!(!site.output().exists());
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let site = Fixture::new("basic");
+    site.build().expect("first build");
+    let before = site.snapshot_tree();
+    site.write("content/guide/first.md", "+++\ntitle = \"Broken\"\n");
+    plumb()
+        .args(["build", "--root"])
+        .arg(&site.root)
+        .assert()
+        .code(1);
+    assert_eq!(before, site.snapshot_tree());
+}
+
+#[test]
+fn check_validates_without_writing() {
+    let site = Fixture::new("basic");
+    plumb()
+        .args(["check", "--root"])
+        .arg(&site.root)
+        .assert()
+        .success();
+    assert!(!site.output().exists());
+    site.write("content/guide/first.md", "no front matter\n");
+    plumb()
+        .args(["check", "--root"])
+        .arg(&site.root)
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn output_folder_may_not_be_the_site_or_its_sources() {
+    let site = Fixture::new("basic");
+    for dir in [".", "content/out"] {
+        let output = plumb()
+            .args(["build", "--root"])
+            .arg(&site.root)
+            .arg("--output-dir")
+            .arg(site.root.join(dir))
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(1), "{dir}");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("choose another --output-dir"));
+    }
+    assert!(site.root.join("content/guide/first.md").is_file());
+}
+
+#[test]
+fn schema_prints_the_criteria_json_schema() {
+    let output = plumb().arg("schema").output().expect("runs");
+    let schema: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(schema["title"], "plumb checklist criteria");
+}

@@ -1,0 +1,116 @@
+//! The one fixture builder every integration test uses: copies `tests/fixtures/<name>/` to a
+//! temporary folder (with the plain test theme as `themes/plain` when the fixture has none),
+//! lets a test change files, builds, and reads the output.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use plumb::{BuildOptions, Diagnostics};
+
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixtures() -> PathBuf {
+    repo().join("tests/fixtures")
+}
+
+pub struct Fixture {
+    _dir: tempfile::TempDir,
+    pub root: PathBuf,
+}
+
+impl Fixture {
+    pub fn new(name: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("site");
+        copy_tree(&fixtures().join(name), &root);
+        if !root.join("themes").exists() {
+            copy_tree(&fixtures().join("_theme"), &root.join("themes/plain"));
+        }
+        Self { _dir: dir, root }
+    }
+
+    /// Copies `overlay`'s files over the fixture's.
+    pub fn overlay(self, overlay: &Path) -> Self {
+        copy_tree(overlay, &self.root);
+        self
+    }
+
+    pub fn write(&self, path: &str, text: &str) -> &Self {
+        let path = self.root.join(path);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(path, text).expect("write");
+        self
+    }
+
+    pub fn options(&self) -> BuildOptions {
+        BuildOptions {
+            root: self.root.clone(),
+            ..BuildOptions::default()
+        }
+    }
+
+    pub fn build(&self) -> Result<plumb::Summary, Diagnostics> {
+        plumb::build(&self.options())
+    }
+
+    pub fn output(&self) -> PathBuf {
+        self.root.join("public")
+    }
+
+    pub fn read(&self, path: &str) -> String {
+        let path = self.output().join(path);
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// Every output file with its bytes, sorted by path.
+    pub fn snapshot_tree(&self) -> Vec<(String, Vec<u8>)> {
+        let out = self.output();
+        let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(&out)
+                    .expect("inside")
+                    .to_string_lossy()
+                    .into_owned();
+                (rel, fs::read(e.path()).expect("read"))
+            })
+            .collect();
+        files.sort();
+        files
+    }
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let rel = entry.path().strip_prefix(from).expect("inside");
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+            fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// The `<main>` element of a page, for snapshots that survive theme changes elsewhere.
+pub fn main_of(html: &str) -> &str {
+    let start = html.find("<main").expect("a <main> element");
+    let end = html.rfind("</main>").expect("a </main>") + "</main>".len();
+    &html[start..end]
+}
+
+/// Every diagnostic, one line each, as `plumb build` prints them in short form.
+pub fn lines(diagnostics: &Diagnostics) -> String {
+    diagnostics.iter().map(|d| format!("{d}\n")).collect()
+}

@@ -1,0 +1,157 @@
+//! Writes the scoring test vectors: many answer sets per criteria file, each with the outcome
+//! the Rust reference computes. `tests/js/checklist-scoring.test.js` runs the browser script's
+//! scoring on the same sets and must agree exactly. The files are committed, so a change to
+//! scoring shows up in review as a change to the vectors.
+
+mod common;
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::Path;
+
+use plumb::checklist::{self, Answers, Checklist};
+use plumb::diagnostic::Source;
+use serde_json::{Value, json};
+
+/// Criteria files the vectors cover: the fixture that exercises every feature, and the guide's.
+const CRITERIA: [&str; 2] = [
+    "tests/fixtures/checklist/content/checklists/demo.toml",
+    "content/checklists/independence.toml",
+];
+
+/// A small deterministic generator, so the vectors are the same on every run.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, below: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % below as u64) as usize
+    }
+}
+
+fn answer_sets(checklist: &Checklist) -> Vec<(String, Answers)> {
+    let mut sets = vec![("no answers".to_owned(), Answers::new())];
+    for question in &checklist.questions {
+        for option in &question.options {
+            let answers: Answers = [(question.id.clone(), option.id.clone())].into();
+            sets.push((format!("only {}={}", question.id, option.id), answers));
+        }
+    }
+    // Every question answered with its first, then its last option (hidden ones included).
+    for (name, pick_last) in [("all first options", false), ("all last options", true)] {
+        let answers = checklist
+            .questions
+            .iter()
+            .map(|q| {
+                let option = if pick_last {
+                    q.options.last()
+                } else {
+                    q.options.first()
+                };
+                (
+                    q.id.clone(),
+                    option.map(|o| o.id.clone()).unwrap_or_default(),
+                )
+            })
+            .collect();
+        sets.push((name.to_owned(), answers));
+    }
+    let mut random = Lcg(0x5eed ^ checklist.id.len() as u64);
+    for n in 0..200 {
+        let mut answers = Answers::new();
+        for question in &checklist.questions {
+            match random.next(8) {
+                0 => {}
+                1 => {
+                    answers.insert(question.id.clone(), "no-such-option".to_owned());
+                }
+                _ => {
+                    let option = &question.options[random.next(question.options.len())];
+                    answers.insert(question.id.clone(), option.id.clone());
+                }
+            }
+        }
+        if n % 10 == 0 {
+            answers.insert("no-such-question".to_owned(), "x".to_owned());
+        }
+        sets.push((format!("random {n}"), answers));
+    }
+    sets
+}
+
+fn vectors_for(path: &str) -> (String, Value, Vec<checklist::Outcome>) {
+    let file = common::repo().join(path);
+    let text = fs::read_to_string(&file).expect("criteria file");
+    let checklist = checklist::parse(&Source::new(path, text)).expect("valid criteria");
+    let model: Value = serde_json::from_str(&checklist::model_json(&checklist)).expect("json");
+    let mut cases = Vec::new();
+    let mut outcomes = Vec::new();
+    for (name, answers) in answer_sets(&checklist) {
+        let outcome = checklist::score(&checklist, &answers);
+        let sorted: std::collections::BTreeMap<_, _> = answers.iter().collect();
+        cases.push(json!({"name": name, "answers": sorted, "expected": outcome}));
+        outcomes.push(outcome);
+    }
+    (
+        checklist.id.clone(),
+        json!({"model": model, "cases": cases}),
+        outcomes,
+    )
+}
+
+#[test]
+fn vectors_cover_every_outcome_kind_and_are_written() {
+    let dir = common::repo().join("tests/vectors");
+    fs::create_dir_all(&dir).expect("vectors folder");
+    for path in CRITERIA {
+        let (id, vectors, outcomes) = vectors_for(path);
+        // The sets must reach every band, conditional visibility and "not sure", or the
+        // JS comparison would prove less than it claims.
+        let bands: HashMap<_, _> = outcomes
+            .iter()
+            .filter_map(|o| o.band.clone())
+            .map(|b| (b, ()))
+            .collect();
+        let model_bands = vectors["model"]["bands"].as_array().expect("bands").len();
+        assert_eq!(bands.len(), model_bands, "{id}: every band is reached");
+        assert!(
+            outcomes.iter().any(|o| !o.find_out.is_empty()),
+            "{id}: some not-sure answers"
+        );
+        assert!(
+            outcomes.iter().any(|o| o.overall.is_none()),
+            "{id}: some sets with no score"
+        );
+        let counts: Vec<usize> = outcomes.iter().map(|o| o.visible).collect();
+        assert!(
+            counts.iter().min() < counts.iter().max(),
+            "{id}: conditional questions appear and hide"
+        );
+        let text = one_case_per_line(&vectors);
+        write_if_changed(&dir.join(format!("{id}.json")), &text);
+    }
+}
+
+/// Compact JSON with one case per line: small files, readable diffs.
+fn one_case_per_line(vectors: &Value) -> String {
+    let cases: Vec<String> = vectors["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .map(|c| serde_json::to_string(c).expect("json"))
+        .collect();
+    format!(
+        "{{\"model\": {},\n\"cases\": [\n{}\n]}}\n",
+        serde_json::to_string(&vectors["model"]).expect("json"),
+        cases.join(",\n")
+    )
+}
+
+fn write_if_changed(path: &Path, text: &str) {
+    if fs::read_to_string(path).ok().as_deref() != Some(text) {
+        fs::write(path, text).expect("write vectors");
+    }
+}
