@@ -3,7 +3,7 @@
 //!
 //! The modules follow the pipeline: [`config`] and [`content`] load the site, [`checklist`] and
 //! [`markdown`] compile what it says, [`theme`] and [`render`] apply templates, [`output`] writes
-//! the result. [`build`] runs them in that order.
+//! the result. [`build()`] runs them in that order.
 
 pub mod build;
 pub mod checklist;

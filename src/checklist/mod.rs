@@ -2,7 +2,7 @@
 //! JSON beside it, for the shared browser script to enhance.
 //!
 //! **Compiling a checklist is a pure function of its criteria file** (and, for the HTML, of the
-//! theme's `checklist.html`). Scoring lives once, in [`score`], as the reference the browser
+//! theme's `checklist.html`). Scoring lives once, in [`score()`], as the reference the browser
 //! script must agree with; the test vectors prove they do.
 
 mod model;
