@@ -9,11 +9,11 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::checklist::{self, Checklist};
-use crate::config::{BuildOptions, Config};
+use crate::config::{BuildOptions, Config, ExternalResources};
 use crate::content::{self, Body, DocId, Document, FrontMatter, Site};
-use crate::diagnostic::{Diagnostic, Diagnostics, Source, suggest};
+use crate::diagnostic::{Diagnostic, Diagnostics, Severity, Source, suggest};
 use crate::markdown::{self, Embeds, Highlighter, Links, RenderContext, Rendered};
-use crate::output::{self, OutputFile, assets::Assets, feeds};
+use crate::output::{self, OutputFile, assets::Assets, feeds, offline};
 use crate::render::{self, RenderInput};
 use crate::theme::Theme;
 use crate::urls::LinkStyle;
@@ -26,6 +26,8 @@ pub struct Built {
     /// Warnings (a build with errors returns them instead of a `Built`).
     pub diagnostics: Diagnostics,
     pub timings: Timings,
+    /// Bytes the service worker precaches, when the site works offline.
+    pub offline_bytes: Option<u64>,
 }
 
 /// What `build` reports on success.
@@ -38,6 +40,7 @@ pub struct Summary {
     pub warnings: Diagnostics,
     pub timings: Timings,
     pub elapsed: Duration,
+    pub offline_bytes: Option<u64>,
 }
 
 /// How long each step took.
@@ -83,6 +86,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         warnings: built.diagnostics,
         timings: built.timings,
         elapsed: start.elapsed(),
+        offline_bytes: built.offline_bytes,
     })
 }
 
@@ -113,6 +117,10 @@ pub fn compile(options: &BuildOptions) -> Result<Built, Diagnostics> {
         (
             "checklist.js".to_owned(),
             output::assets::CHECKLIST_JS.to_owned(),
+        ),
+        (
+            "offline.js".to_owned(),
+            output::assets::OFFLINE_JS.to_owned(),
         ),
         (
             "syntax.css".to_owned(),
@@ -157,7 +165,11 @@ pub fn compile(options: &BuildOptions) -> Result<Built, Diagnostics> {
         config: &config,
         site: &site,
         theme: &theme,
-        link_style: LinkStyle::Pretty,
+        link_style: if config.portable {
+            LinkStyle::IndexFile
+        } else {
+            LinkStyle::Pretty
+        },
         checklist_url: checklist_url.as_deref(),
     };
     let (mut files, render_errors) =
@@ -182,13 +194,52 @@ pub fn compile(options: &BuildOptions) -> Result<Built, Diagnostics> {
         ));
     });
     files.extend(assets.files);
+    let severity = match config.external_resources {
+        ExternalResources::Error => Some(Severity::Error),
+        ExternalResources::Warning => Some(Severity::Warning),
+        ExternalResources::Allow => None,
+    };
+    if let Some(severity) = severity {
+        let sources: HashMap<String, std::path::PathBuf> = site
+            .documents()
+            .map(|(_, doc)| (render::page_path(&doc.url), doc.source.path.clone()))
+            .collect();
+        diagnostics.extend(timings.step("hosts", || {
+            offline::check_external(&files, &sources, severity)
+        }));
+    }
+    let offline_bytes = if config.offline {
+        files.push(OutputFile::new(
+            offline::MANIFEST.into(),
+            offline::manifest(&config).into_bytes(),
+        ));
+        let (worker, bytes) = timings
+            .step("offline", || offline::service_worker(&files))
+            .map_err(|err| {
+                merged(
+                    &diagnostics,
+                    Diagnostic::error(format!("cannot read a static file: {err}")).into(),
+                )
+            })?;
+        files.push(OutputFile::new(
+            offline::SERVICE_WORKER.into(),
+            worker.into_bytes(),
+        ));
+        Some(bytes)
+    } else {
+        None
+    };
     diagnostics.sort();
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
     Ok(Built {
         config,
         site,
         files,
         diagnostics,
         timings,
+        offline_bytes,
     })
 }
 

@@ -32,9 +32,63 @@ pub struct SiteToml {
     /// How markdown is turned into HTML.
     #[serde(default)]
     pub markdown: MarkdownToml,
+    /// Write links as `.../index.html`, so a copy of the output works opened from the file system.
+    #[serde(default)]
+    pub portable: bool,
+    /// Write a web app manifest and a service worker that precaches the whole site.
+    #[serde(default = "yes")]
+    pub offline: bool,
+    /// What a page that loads a file from another host is: `error`, `warning` or `allow`.
+    #[serde(default)]
+    pub external_resources: ExternalResources,
+    /// The web app manifest's settings.
+    #[serde(default)]
+    pub manifest: ManifestToml,
     /// Anything else, passed to templates as `site.extra`.
     #[serde(default)]
     pub extra: toml::Table,
+}
+
+/// How a page that loads a file from another host is treated.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExternalResources {
+    /// The build fails.
+    #[default]
+    Error,
+    /// The build warns.
+    Warning,
+    /// Nothing is said.
+    Allow,
+}
+
+/// The `[manifest]` table of `site.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ManifestToml {
+    /// A short name for home screens; the title when unset.
+    pub short_name: Option<String>,
+    /// The colour of the browser's toolbar for the installed site.
+    pub theme_color: String,
+    /// The colour behind the icon while the site starts.
+    pub background_color: String,
+    /// The icon: a file of `static/`, relative to the site's root.
+    pub icon: String,
+}
+
+impl Default for ManifestToml {
+    fn default() -> Self {
+        Self {
+            short_name: None,
+            theme_color: "#ffffff".to_owned(),
+            background_color: "#ffffff".to_owned(),
+            icon: "icon.svg".to_owned(),
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The `[markdown]` table of `site.toml`.
@@ -78,6 +132,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Publish pages marked `draft = true`.
     pub drafts: bool,
+    /// Write `index.html` links (overrides `portable` of `site.toml` when set).
+    pub portable: bool,
 }
 
 /// The checked configuration every stage reads.
@@ -98,6 +154,10 @@ pub struct Config {
     pub highlight_theme_dark: String,
     pub extra: toml::Table,
     pub drafts: bool,
+    pub portable: bool,
+    pub offline: bool,
+    pub external_resources: ExternalResources,
+    pub manifest: ManifestToml,
 }
 
 impl Config {
@@ -172,6 +232,10 @@ impl Config {
             highlight_theme_dark: raw.markdown.highlight_theme_dark,
             extra: raw.extra,
             drafts: options.drafts,
+            portable: options.portable || raw.portable,
+            offline: raw.offline,
+            external_resources: raw.external_resources,
+            manifest: raw.manifest,
         })
     }
 

@@ -221,7 +221,8 @@ impl Diagnostics {
         self.0.len() - self.errors()
     }
 
-    /// Orders diagnostics by file and position so output does not depend on thread timing.
+    /// Orders diagnostics by file and position so output does not depend on thread timing, and
+    /// drops repeats (a broken base template fails every page the same way).
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {
             let key = |d: &Diagnostic| {
@@ -231,6 +232,7 @@ impl Diagnostics {
             };
             key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
         });
+        self.0.dedup_by(|a, b| a.to_string() == b.to_string());
     }
 }
 

@@ -27,6 +27,9 @@ enum Command {
         /// Print how long each step took.
         #[arg(long)]
         timings: bool,
+        /// Write links as `.../index.html`, so a copy of the output works from the file system.
+        #[arg(long)]
+        portable: bool,
     },
     /// Check the site as a build would, without writing anything.
     Check {
@@ -57,6 +60,7 @@ impl SiteArgs {
             output_dir,
             base_url: self.base_url,
             drafts: self.drafts,
+            portable: false,
         }
     }
 }
@@ -67,7 +71,11 @@ fn main() -> ExitCode {
             site,
             output_dir,
             timings,
-        } => match plumb::build(&site.options(output_dir)) {
+            portable,
+        } => match plumb::build(&BuildOptions {
+            portable,
+            ..site.options(output_dir)
+        }) {
             Ok(summary) => {
                 report(&summary.warnings);
                 if timings {
@@ -75,8 +83,12 @@ fn main() -> ExitCode {
                         eprintln!("{step:>12} {:>8.1} ms", time.as_secs_f64() * 1000.0);
                     }
                 }
+                let offline = summary
+                    .offline_bytes
+                    .map(|bytes| format!(", {} KB offline", bytes.div_ceil(1024)))
+                    .unwrap_or_default();
                 println!(
-                    "Built {} pages, {} sections, {} checklists ({} files) in {} ms -> {}",
+                    "Built {} pages, {} sections, {} checklists ({} files{offline}) in {} ms -> {}",
                     summary.pages,
                     summary.sections,
                     summary.checklists,

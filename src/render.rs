@@ -71,6 +71,7 @@ impl Shared {
             "description": config.description,
             "base_url": config.base_url,
             "language": config.language,
+            "offline": config.offline,
             "extra": config.extra,
         });
         let page_summaries = input.site.pages.iter().map(|p| summary(&p.doc)).collect();

@@ -263,18 +263,17 @@ fn template_error(
         None => (format!("template error: {}", detail.trim()), None),
     };
     let diagnostic = Diagnostic::error(message);
-    let hint = "fix the template at the marked place; templates use tera syntax (like Jinja2)";
-    match files.get(name) {
-        Some(file) => {
-            let span = span.map_or(0..0, |(line, col)| offset_of(&file.text, line, col));
-            let diagnostic = if span == (0..0) && !file.text.is_empty() {
-                diagnostic.at(file, 0..0)
-            } else {
-                diagnostic.at(file, span)
-            };
-            diagnostic.with_hint(hint)
-        }
-        None => diagnostic.with_hint(hint),
+    let hint = match span {
+        Some(_) => "fix the template at the marked place; templates use tera syntax (like Jinja2)",
+        None => "check that the variable, function or filter exists where the template uses it",
+    };
+    match (files.get(name), span) {
+        (Some(file), Some((line, col))) => diagnostic
+            .at(file, offset_of(&file.text, line, col))
+            .with_hint(hint),
+        // tera does not say where a render error happened: name the template, not a line.
+        (Some(file), None) => diagnostic.in_file(&file.path).with_hint(hint),
+        (None, _) => diagnostic.with_hint(hint),
     }
 }
 
@@ -355,7 +354,7 @@ mod tests {
         let err = tera.render("page.html", &tera::Context::new()).unwrap_err();
         let shown = template_error(&err, &files("page.html", text), Some("page.html")).to_string();
         assert!(
-            shown.starts_with("themes/t/templates/page.html:1:1: error: template error:"),
+            shown.starts_with("themes/t/templates/page.html: error: template error:"),
             "{shown}"
         );
         assert!(shown.contains("nothing.here"), "{shown}");

@@ -184,3 +184,116 @@ fn checklist_pages_and_embeds() {
     }
     insta::assert_snapshot!("checklist_embed", main_of(&embedded));
 }
+
+#[test]
+fn offline_files_are_written() {
+    let site = Fixture::new("basic");
+    let summary = site.build().expect("builds");
+    assert!(summary.offline_bytes.expect("offline on by default") > 1000);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&site.read("manifest.webmanifest")).expect("json");
+    assert_eq!(manifest["start_url"], "./");
+    assert_eq!(manifest["name"], "Basic <site>");
+    let worker = site.read("sw.js");
+    for url in [
+        "\"./\"",
+        "\"guide/first/\"",
+        "\"guide/pic.svg\"",
+        "\"404.html\"",
+    ] {
+        assert!(worker.contains(url), "{url} is precached");
+    }
+    assert!(
+        !worker.contains("\"sw.js\""),
+        "the worker does not cache itself"
+    );
+    let page = site.read("guide/first/index.html");
+    assert!(
+        page.contains(r#"<link rel="manifest" href="../../manifest.webmanifest">"#),
+        "{page}"
+    );
+    assert!(page.contains(r#"<script src="../../offline."#));
+}
+
+#[test]
+fn a_changed_page_changes_the_worker_cache() {
+    let site = Fixture::new("basic");
+    site.build().expect("builds");
+    let first = site.read("sw.js");
+    site.write(
+        "content/guide/first.md",
+        &std::fs::read_to_string(site.root.join("content/guide/first.md"))
+            .expect("page")
+            .replace("Start here", "Begin here"),
+    );
+    site.build().expect("builds");
+    let second = site.read("sw.js");
+    let cache = |w: &str| {
+        w.lines()
+            .find(|l| l.starts_with("var CACHE"))
+            .expect("cache line")
+            .to_owned()
+    };
+    assert_ne!(cache(&first), cache(&second));
+}
+
+#[test]
+fn offline_can_be_turned_off() {
+    let site = Fixture::new("basic");
+    let config = std::fs::read_to_string(site.root.join("site.toml")).expect("site.toml");
+    site.write(
+        "site.toml",
+        &config.replace("theme = \"plain\"", "theme = \"plain\"\noffline = false"),
+    );
+    assert_eq!(site.build().expect("builds").offline_bytes, None);
+    assert!(!site.output().join("sw.js").exists());
+    assert!(!site.read("index.html").contains("manifest"));
+}
+
+#[test]
+fn portable_builds_link_to_index_files() {
+    let site = Fixture::new("basic");
+    let mut options = site.options();
+    options.portable = true;
+    plumb::build(&options).expect("builds");
+    let page = site.read("guide/first/index.html");
+    assert!(
+        page.contains(r#"<a href="../page-two/index.html">second page</a>"#),
+        "{page}"
+    );
+    assert!(page.contains(r#"href="../../index.html""#), "{page}");
+    let not_found = site.read("404.html");
+    assert!(not_found.contains(r#"href="index.html""#), "{not_found}");
+}
+
+#[test]
+fn external_resources_can_be_allowed_or_warned_about() {
+    let site = Fixture::new("basic");
+    site.write(
+        "content/guide/second.md",
+        "+++\ntitle = \"Second\"\n+++\n<img src=\"https://e.org/a.png\" alt=\"a\">\n",
+    );
+    let config = std::fs::read_to_string(site.root.join("site.toml")).expect("site.toml");
+    site.write(
+        "site.toml",
+        &config.replace(
+            "theme = \"plain\"",
+            "theme = \"plain\"\nexternal_resources = \"warning\"",
+        ),
+    );
+    let summary = site.build().expect("a warning does not fail the build");
+    let warnings = common::lines(&summary.warnings);
+    assert!(
+        warnings
+            .contains("`guide/second/index.html` loads `https://e.org/a.png` from another host"),
+        "{warnings}"
+    );
+    site.write(
+        "site.toml",
+        &config.replace(
+            "theme = \"plain\"",
+            "theme = \"plain\"\nexternal_resources = \"allow\"",
+        ),
+    );
+    assert!(site.build().expect("builds").warnings.is_empty());
+}

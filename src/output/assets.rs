@@ -15,6 +15,9 @@ use crate::output::{Contents, OutputFile};
 /// The checklist's browser script.
 pub const CHECKLIST_JS: &str = include_str!("../assets/checklist.js");
 
+/// The script that registers the service worker and offers reloads for new versions.
+pub const OFFLINE_JS: &str = include_str!("../assets/offline.js");
+
 /// Built-in and static files, and the fingerprinted URL of each CSS and JS file.
 #[derive(Debug, Default)]
 pub struct Assets {

@@ -7,6 +7,7 @@
 
 pub mod assets;
 pub mod feeds;
+pub mod offline;
 
 use std::fs;
 use std::io;

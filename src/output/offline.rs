@@ -1,0 +1,288 @@
+//! What makes a build work offline: the web app manifest, the service worker that precaches
+//! every file of the build, and the check that no page loads anything from another host.
+
+use std::fmt::Write;
+
+use serde_json::json;
+
+use super::{Contents, OutputFile};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Severity};
+
+/// The service worker's file name, at the site's root so its scope is the whole site.
+pub const SERVICE_WORKER: &str = "sw.js";
+pub const MANIFEST: &str = "manifest.webmanifest";
+
+/// The web app manifest. URLs in it are relative to the manifest, which sits at the site's root,
+/// so they hold under any sub-path.
+pub fn manifest(config: &Config) -> String {
+    let m = &config.manifest;
+    let icon_type = if m.icon.ends_with(".svg") {
+        "image/svg+xml"
+    } else {
+        "image/png"
+    };
+    let manifest = json!({
+        "name": config.title,
+        "short_name": m.short_name.as_deref().unwrap_or(&config.title),
+        "description": config.description,
+        "lang": config.language,
+        "start_url": "./",
+        "scope": "./",
+        "display": "standalone",
+        "theme_color": m.theme_color,
+        "background_color": m.background_color,
+        "icons": [{"src": m.icon, "sizes": "any", "type": icon_type, "purpose": "any"}],
+    });
+    serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n"
+}
+
+/// The service worker for `files`: its cache is named after a hash of every file's path and
+/// bytes, so each deploy that changes anything gets a new cache. Returns the worker and the
+/// bytes it precaches.
+pub fn service_worker(files: &[OutputFile]) -> Result<(String, u64), std::io::Error> {
+    let mut entries: Vec<(&str, &OutputFile)> =
+        files.iter().map(|f| (f.path.as_str(), f)).collect();
+    entries.sort_unstable_by_key(|(path, _)| *path);
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut urls = Vec::with_capacity(entries.len());
+    let mut total = 0u64;
+    for (path, file) in entries {
+        hasher.update(path.as_bytes());
+        match &file.contents {
+            Contents::Bytes(bytes) => {
+                hasher.update(bytes);
+                total += bytes.len() as u64;
+            }
+            Contents::Copy(from) => {
+                let bytes = std::fs::read(from)?;
+                hasher.update(&bytes);
+                total += bytes.len() as u64;
+            }
+        }
+        urls.push(precache_url(path));
+    }
+    let build = format!("{:016x}", hasher.digest());
+    let worker = include_str!("../assets/sw.js")
+        .replace("__PLUMB_BUILD__", &json!(build).to_string())
+        .replace("__PLUMB_FILES__", &json!(urls).to_string());
+    Ok((worker, total))
+}
+
+/// The URL a file is requested by, relative to the site's root: pages by their folder.
+fn precache_url(path: &str) -> String {
+    match path.strip_suffix("index.html") {
+        Some("") => "./".to_owned(),
+        Some(folder) if folder.ends_with('/') => folder.to_owned(),
+        _ => path.to_owned(),
+    }
+}
+
+/// Elements that load what their attributes name, and those attributes.
+const LOADING: &[(&str, &[&str])] = &[
+    ("script", &["src"]),
+    ("img", &["src", "srcset"]),
+    ("iframe", &["src"]),
+    ("source", &["src", "srcset"]),
+    ("video", &["src", "poster"]),
+    ("audio", &["src"]),
+    ("track", &["src"]),
+    ("embed", &["src"]),
+    ("object", &["data"]),
+    ("link", &["href"]),
+];
+
+/// `rel` values of `<link>` that make the browser fetch the `href`.
+const LOADING_RELS: &[&str] = &[
+    "stylesheet",
+    "icon",
+    "preload",
+    "prefetch",
+    "modulepreload",
+    "manifest",
+    "apple-touch-icon",
+    "preconnect",
+];
+
+/// Finds what a page would load from another host: `(tag, url)` pairs.
+pub fn external_resources(html: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        rest = &rest[start + 1..];
+        let name_end = rest
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        let name = rest[..name_end].to_ascii_lowercase();
+        let Some((_, attributes)) = LOADING.iter().find(|(tag, _)| *tag == name) else {
+            continue;
+        };
+        let tag_end = tag_end(rest).unwrap_or(rest.len());
+        let attrs = parse_attributes(&rest[name_end..tag_end]);
+        if name == "link" {
+            let rel = attrs
+                .iter()
+                .find(|(k, _)| k == "rel")
+                .map(|(_, v)| v.to_ascii_lowercase());
+            if !rel.is_some_and(|rel| rel.split_whitespace().any(|r| LOADING_RELS.contains(&r))) {
+                continue;
+            }
+        }
+        for (key, value) in &attrs {
+            if attributes.contains(&key.as_str()) {
+                for url in value
+                    .split(',')
+                    .map(|s| s.split_whitespace().next().unwrap_or(""))
+                {
+                    if is_other_host(url) {
+                        found.push((name.clone(), url.to_owned()));
+                    }
+                }
+            }
+        }
+        rest = &rest[tag_end..];
+    }
+    found
+}
+
+fn is_other_host(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//")
+}
+
+/// The offset of the `>` closing a tag, skipping quoted attribute values.
+fn tag_end(tag: &str) -> Option<usize> {
+    let mut quote = None;
+    for (i, c) in tag.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '>') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `name="value"` pairs of a tag's attribute text (names lowercased).
+fn parse_attributes(text: &str) -> Vec<(String, String)> {
+    let mut attrs = Vec::new();
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '/');
+        if rest.is_empty() {
+            return attrs;
+        }
+        let name_end = rest
+            .find(|c: char| c.is_whitespace() || c == '=' || c == '>')
+            .unwrap_or(rest.len());
+        let name = rest[..name_end].to_ascii_lowercase();
+        rest = rest[name_end..].trim_start();
+        let value = if let Some(after) = rest.strip_prefix('=') {
+            let after = after.trim_start();
+            let (value, remainder) = match after.chars().next() {
+                Some(q @ ('"' | '\'')) => {
+                    let close = after[1..].find(q).map_or(after.len(), |i| i + 1);
+                    (&after[1..close], after.get(close + 1..).unwrap_or(""))
+                }
+                _ => {
+                    let end = after.find(char::is_whitespace).unwrap_or(after.len());
+                    (&after[..end], &after[end..])
+                }
+            };
+            rest = remainder;
+            value.to_owned()
+        } else {
+            if name.is_empty() {
+                return attrs;
+            }
+            String::new()
+        };
+        attrs.push((name, value));
+    }
+}
+
+/// Diagnostics for every page that would load from another host.
+/// `sources` maps an output path to the content file it was built from, so the diagnostic can
+/// name the file the author edits.
+pub fn check_external(
+    files: &[OutputFile],
+    sources: &std::collections::HashMap<String, std::path::PathBuf>,
+    severity: Severity,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for file in files {
+        let (Contents::Bytes(bytes), true) = (&file.contents, file.path.ends_with(".html")) else {
+            continue;
+        };
+        let html = String::from_utf8_lossy(bytes);
+        for (tag, url) in external_resources(&html) {
+            let mut message = String::new();
+            let _ = write!(
+                message,
+                "`{}` loads `{url}` from another host (`<{tag}>`)",
+                file.path
+            );
+            let shown = sources
+                .get(&file.path)
+                .cloned()
+                .unwrap_or_else(|| format!("public/{}", file.path).into());
+            let diagnostic = match severity {
+                Severity::Error => Diagnostic::error(message),
+                Severity::Warning => Diagnostic::warning(message),
+            };
+            diagnostics.push(
+                diagnostic
+                    .in_file(&shown)
+                    .with_hint("copy the file into `static/` and link it from there, so pages work offline and readers' devices talk to no one else; or set `external_resources` in site.toml"),
+            );
+        }
+    }
+    diagnostics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_resources_that_load_from_other_hosts() {
+        let html = r#"<a href="https://e.org/">a link is fine</a>
+<link rel="canonical" href="https://e.org/x/"><link rel="stylesheet" href="https://cdn.e.org/s.css">
+<script src="//cdn.e.org/x.js"></script><img alt=">" src='http://e.org/i.png'>
+<img srcset="a.png 1x, https://e.org/b.png 2x"><script src="local.js"></script>"#;
+        let found: Vec<String> = external_resources(html)
+            .into_iter()
+            .map(|(t, u)| format!("{t} {u}"))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "link https://cdn.e.org/s.css",
+                "script //cdn.e.org/x.js",
+                "img http://e.org/i.png",
+                "img https://e.org/b.png"
+            ]
+        );
+    }
+
+    #[test]
+    fn pages_are_precached_by_folder() {
+        assert_eq!(precache_url("index.html"), "./");
+        assert_eq!(precache_url("guide/risk/index.html"), "guide/risk/");
+        assert_eq!(precache_url("404.html"), "404.html");
+        assert_eq!(precache_url("style.1234.css"), "style.1234.css");
+    }
+
+    #[test]
+    fn worker_cache_follows_the_bytes() {
+        let a = [OutputFile::new("index.html".into(), b"one".to_vec())];
+        let b = [OutputFile::new("index.html".into(), b"two".to_vec())];
+        let (wa, size) = service_worker(&a).unwrap();
+        let (wb, _) = service_worker(&b).unwrap();
+        assert_eq!(size, 3);
+        assert!(wa.contains(r#"var FILES = ["./"];"#), "{wa}");
+        assert_ne!(wa.lines().nth(5), wb.lines().nth(5));
+        assert_eq!(wa, service_worker(&a).unwrap().0, "same build, same worker");
+    }
+}
