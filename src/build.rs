@@ -62,7 +62,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let start = Instant::now();
     let mut built = compile(options)?;
     let config = &built.config;
-    output::check_output_dir(config)?;
+    output::check_output_dir(config, options.force)?;
     built
         .timings
         .step("write", || output::publish(&config.output_dir, &built.files))
@@ -200,10 +200,7 @@ pub fn compile(options: &BuildOptions) -> Result<Built, Diagnostics> {
         ExternalResources::Allow => None,
     };
     if let Some(severity) = severity {
-        let sources: HashMap<String, std::path::PathBuf> = site
-            .documents()
-            .map(|(_, doc)| (render::page_path(&doc.url), doc.source.path.clone()))
-            .collect();
+        let sources = output_sources(&site);
         diagnostics.extend(timings.step("hosts", || {
             offline::check_external(&files, &sources, severity)
         }));
@@ -230,7 +227,7 @@ pub fn compile(options: &BuildOptions) -> Result<Built, Diagnostics> {
         None
     };
     diagnostics.sort();
-    if diagnostics.has_errors() {
+    if diagnostics.has_errors() || (config.strict && !diagnostics.is_empty()) {
         return Err(diagnostics);
     }
     Ok(Built {
@@ -241,6 +238,29 @@ pub fn compile(options: &BuildOptions) -> Result<Built, Diagnostics> {
         timings,
         offline_bytes,
     })
+}
+
+/// The extra check of `plumb check`: every link of every generated page leads somewhere.
+pub fn check_links(built: Built) -> Result<Built, Diagnostics> {
+    let errors = crate::check::links(
+        &built.files,
+        &built.config.base_path,
+        &output_sources(&built.site),
+    );
+    if errors.is_empty() {
+        return Ok(built);
+    }
+    let mut diagnostics = built.diagnostics;
+    diagnostics.extend(errors);
+    diagnostics.sort();
+    Err(diagnostics)
+}
+
+/// Output path of each document's page -> the content file it was built from.
+fn output_sources(site: &Site) -> HashMap<String, std::path::PathBuf> {
+    site.documents()
+        .map(|(_, doc)| (render::page_path(&doc.url), doc.source.path.clone()))
+        .collect()
 }
 
 fn merged(earlier: &Diagnostics, errors: Diagnostics) -> Diagnostics {

@@ -35,6 +35,9 @@ pub struct SiteToml {
     /// Write links as `.../index.html`, so a copy of the output works opened from the file system.
     #[serde(default)]
     pub portable: bool,
+    /// Fail the build on warnings too.
+    #[serde(default)]
+    pub strict: bool,
     /// Write a web app manifest and a service worker that precaches the whole site.
     #[serde(default = "yes")]
     pub offline: bool,
@@ -134,6 +137,10 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Write `index.html` links (overrides `portable` of `site.toml` when set).
     pub portable: bool,
+    /// Fail on warnings too (as does `strict = true` in `site.toml`).
+    pub strict: bool,
+    /// Replace an output folder even if it holds files plumb did not write.
+    pub force: bool,
 }
 
 /// The checked configuration every stage reads.
@@ -155,6 +162,7 @@ pub struct Config {
     pub extra: toml::Table,
     pub drafts: bool,
     pub portable: bool,
+    pub strict: bool,
     pub offline: bool,
     pub external_resources: ExternalResources,
     pub manifest: ManifestToml,
@@ -233,6 +241,7 @@ impl Config {
             extra: raw.extra,
             drafts: options.drafts,
             portable: options.portable || raw.portable,
+            strict: options.strict || raw.strict,
             offline: raw.offline,
             external_resources: raw.external_resources,
             manifest: raw.manifest,

@@ -6,10 +6,13 @@
 //! the result. [`build()`] runs them in that order.
 
 pub mod build;
+pub mod check;
 pub mod checklist;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod html;
+pub mod init;
 pub mod markdown;
 pub mod output;
 pub mod render;

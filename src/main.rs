@@ -30,11 +30,20 @@ enum Command {
         /// Write links as `.../index.html`, so a copy of the output works from the file system.
         #[arg(long)]
         portable: bool,
+        /// Replace the output folder even if it holds files plumb did not write.
+        #[arg(long)]
+        force: bool,
     },
     /// Check the site as a build would, without writing anything.
     Check {
         #[command(flatten)]
         site: SiteArgs,
+    },
+    /// Start a new site: site.toml, a section with a page, an example checklist, the default theme.
+    Init {
+        /// The folder to create; it must be missing or empty.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
     },
     /// Print the JSON Schema of the checklist criteria format.
     Schema,
@@ -51,6 +60,9 @@ struct SiteArgs {
     /// Publish pages with `draft = true`.
     #[arg(long)]
     drafts: bool,
+    /// Fail on warnings too.
+    #[arg(long)]
+    strict: bool,
 }
 
 impl SiteArgs {
@@ -60,7 +72,8 @@ impl SiteArgs {
             output_dir,
             base_url: self.base_url,
             drafts: self.drafts,
-            portable: false,
+            strict: self.strict,
+            ..BuildOptions::default()
         }
     }
 }
@@ -72,8 +85,10 @@ fn main() -> ExitCode {
             output_dir,
             timings,
             portable,
+            force,
         } => match plumb::build(&BuildOptions {
             portable,
+            force,
             ..site.options(output_dir)
         }) {
             Ok(summary) => {
@@ -100,17 +115,30 @@ fn main() -> ExitCode {
             }
             Err(diagnostics) => fail(&diagnostics),
         },
-        Command::Check { site } => match plumb::compile(&site.options(None)) {
-            Ok(built) => {
-                report(&built.diagnostics);
+        Command::Check { site } => {
+            match plumb::compile(&site.options(None)).and_then(plumb::build::check_links) {
+                Ok(built) => {
+                    report(&built.diagnostics);
+                    println!(
+                        "Checked {} pages and {} sections: no errors",
+                        built.site.pages.len(),
+                        built.site.sections.len()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(diagnostics) => fail(&diagnostics),
+            }
+        }
+        Command::Init { dir } => match plumb::init::init(&dir) {
+            Ok(()) => {
                 println!(
-                    "Checked {} pages and {} sections: no errors",
-                    built.site.pages.len(),
-                    built.site.sections.len()
+                    "Created a new site in {}: run `plumb build --root {}` to build it",
+                    dir.display(),
+                    dir.display()
                 );
                 ExitCode::SUCCESS
             }
-            Err(diagnostics) => fail(&diagnostics),
+            Err(diagnostic) => fail(&diagnostic.into()),
         },
         Command::Schema => {
             print!("{}", plumb::checklist::json_schema());

@@ -139,3 +139,109 @@ fn schema_prints_the_criteria_json_schema() {
     let schema: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
     assert_eq!(schema["title"], "plumb checklist criteria");
 }
+
+#[test]
+fn an_output_folder_with_foreign_files_is_refused_unless_forced() {
+    let site = Fixture::new("basic");
+    site.write("public/notes.txt", "mine");
+    let output = plumb()
+        .args(["build", "--root"])
+        .arg(&site.root)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("holds files plumb did not write"));
+    assert_eq!(
+        fs::read_to_string(site.output().join("notes.txt")).expect("kept"),
+        "mine"
+    );
+    plumb()
+        .args(["build", "--force", "--root"])
+        .arg(&site.root)
+        .assert()
+        .success();
+    assert!(!site.output().join("notes.txt").exists());
+    assert!(
+        site.output().join(".plumb-build").is_file(),
+        "the marker lets the next build replace it"
+    );
+    plumb()
+        .args(["build", "--root"])
+        .arg(&site.root)
+        .assert()
+        .success();
+}
+
+#[test]
+fn strict_turns_warnings_into_failure() {
+    let site = Fixture::new("basic");
+    site.write(
+        "content/guide/code.md",
+        "+++\ntitle = \"Code\"\n+++\n```klingon\nx\n```\n",
+    );
+    let output = plumb()
+        .args(["build", "--root"])
+        .arg(&site.root)
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("warning: no highlighting for the language `klingon`")
+    );
+    let output = plumb()
+        .args(["build", "--strict", "--root"])
+        .arg(&site.root)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("build failed: 0 errors, 1 warning"));
+}
+
+#[test]
+fn init_writes_a_site_that_builds_cleanly_and_refuses_a_full_folder() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let site = dir.path().join("new-site");
+    plumb().arg("init").arg(&site).assert().success();
+    let output = plumb()
+        .args(["build", "--strict", "--root"])
+        .arg(&site)
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("1 checklists"));
+    assert!(site.join("public/checklists/example/index.html").is_file());
+    let again = plumb().arg("init").arg(&site).output().expect("runs");
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("is not empty"));
+}
+
+#[test]
+fn check_finds_broken_links_that_templates_write() {
+    let site = Fixture::new("basic");
+    plumb()
+        .args(["check", "--root"])
+        .arg(&site.root)
+        .assert()
+        .success();
+    site.write(
+        "templates/404.html",
+        "<main><a href=\"{{ url(path='nowhere') }}\">lost</a></main>",
+    );
+    let output = plumb()
+        .args(["check", "--root"])
+        .arg(&site.root)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("error: `404.html` links to `/docs/nowhere/`, which is not in the build"),
+        "{stderr}"
+    );
+    assert!(!site.output().exists(), "check writes nothing");
+}

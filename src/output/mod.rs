@@ -44,7 +44,8 @@ impl OutputFile {
 
 /// Refuses output folders that would overwrite the site's own files: the root itself, a folder
 /// holding the root, or a folder inside `content/`, `themes/`, `templates/` or `static/`.
-pub fn check_output_dir(config: &Config) -> Result<(), Diagnostic> {
+/// Unless `force`, also refuses a folder holding files that plumb did not write.
+pub fn check_output_dir(config: &Config, force: bool) -> Result<(), Diagnostic> {
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let output = absolute(&config.output_dir);
     let root = absolute(&config.root);
@@ -56,13 +57,33 @@ pub fn check_output_dir(config: &Config) -> Result<(), Diagnostic> {
             .find(|dir| output.starts_with(root.join(dir)))
             .map(|_| "is inside the site's sources")
     };
-    match problem {
-        Some(problem) => Err(Diagnostic::error(format!(
+    if let Some(problem) = problem {
+        return Err(Diagnostic::error(format!(
             "the output folder `{}` {problem}; a build replaces its output folder whole",
             config.output_dir.display()
         ))
-        .with_hint("choose another --output-dir, such as `public`")),
-        None => Ok(()),
+        .with_hint("choose another --output-dir, such as `public`"));
+    }
+    if !force && !is_ours_or_empty(&output) {
+        return Err(Diagnostic::error(format!(
+            "the output folder `{}` holds files plumb did not write",
+            config.output_dir.display()
+        ))
+        .with_hint("a build replaces its output folder whole: choose an empty or new folder, or pass --force to replace this one"));
+    }
+    Ok(())
+}
+
+/// The file that marks a folder as a build of plumb's, which the next build may replace.
+pub const MARKER: &str = ".plumb-build";
+
+const MARKER_TEXT: &str = "This folder was written by plumb. Each build replaces it whole.\n";
+
+/// A folder plumb may replace: missing, empty, or holding plumb's marker.
+fn is_ours_or_empty(output: &Path) -> bool {
+    match fs::read_dir(output) {
+        Err(_) => true,
+        Ok(mut entries) => entries.next().is_none() || output.join(MARKER).is_file(),
     }
 }
 
@@ -83,6 +104,7 @@ pub fn publish(output: &Path, files: &[OutputFile]) -> io::Result<()> {
     for folder in &folders {
         fs::create_dir_all(folder)?;
     }
+    fs::write(staging.join(MARKER), MARKER_TEXT)?;
     let written: io::Result<()> = files.par_iter().try_for_each(|file| {
         let target = staging.join(&file.path);
         match &file.contents {

@@ -107,40 +107,31 @@ const LOADING_RELS: &[&str] = &[
 /// Finds what a page would load from another host: `(tag, url)` pairs.
 pub fn external_resources(html: &str) -> Vec<(String, String)> {
     let mut found = Vec::new();
-    let mut rest = html;
-    while let Some(start) = rest.find('<') {
-        rest = &rest[start + 1..];
-        let name_end = rest
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(rest.len());
-        let name = rest[..name_end].to_ascii_lowercase();
-        let Some((_, attributes)) = LOADING.iter().find(|(tag, _)| *tag == name) else {
+    for tag in crate::html::tags(html) {
+        let Some((_, attributes)) = LOADING.iter().find(|(name, _)| *name == tag.name) else {
             continue;
         };
-        let tag_end = tag_end(rest).unwrap_or(rest.len());
-        let attrs = parse_attributes(&rest[name_end..tag_end]);
-        if name == "link" {
-            let rel = attrs
-                .iter()
-                .find(|(k, _)| k == "rel")
-                .map(|(_, v)| v.to_ascii_lowercase());
-            if !rel.is_some_and(|rel| rel.split_whitespace().any(|r| LOADING_RELS.contains(&r))) {
+        if tag.name == "link" {
+            let loads = tag.attr("rel").is_some_and(|rel| {
+                rel.split_whitespace()
+                    .any(|r| LOADING_RELS.contains(&r.to_ascii_lowercase().as_str()))
+            });
+            if !loads {
                 continue;
             }
         }
-        for (key, value) in &attrs {
+        for (key, value) in &tag.attrs {
             if attributes.contains(&key.as_str()) {
                 for url in value
                     .split(',')
                     .map(|s| s.split_whitespace().next().unwrap_or(""))
                 {
                     if is_other_host(url) {
-                        found.push((name.clone(), url.to_owned()));
+                        found.push((tag.name.clone(), url.to_owned()));
                     }
                 }
             }
         }
-        rest = &rest[tag_end..];
     }
     found
 }
@@ -148,58 +139,6 @@ pub fn external_resources(html: &str) -> Vec<(String, String)> {
 fn is_other_host(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
     lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//")
-}
-
-/// The offset of the `>` closing a tag, skipping quoted attribute values.
-fn tag_end(tag: &str) -> Option<usize> {
-    let mut quote = None;
-    for (i, c) in tag.char_indices() {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (None, '>') => return Some(i),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// `name="value"` pairs of a tag's attribute text (names lowercased).
-fn parse_attributes(text: &str) -> Vec<(String, String)> {
-    let mut attrs = Vec::new();
-    let mut rest = text;
-    loop {
-        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '/');
-        if rest.is_empty() {
-            return attrs;
-        }
-        let name_end = rest
-            .find(|c: char| c.is_whitespace() || c == '=' || c == '>')
-            .unwrap_or(rest.len());
-        let name = rest[..name_end].to_ascii_lowercase();
-        rest = rest[name_end..].trim_start();
-        let value = if let Some(after) = rest.strip_prefix('=') {
-            let after = after.trim_start();
-            let (value, remainder) = match after.chars().next() {
-                Some(q @ ('"' | '\'')) => {
-                    let close = after[1..].find(q).map_or(after.len(), |i| i + 1);
-                    (&after[1..close], after.get(close + 1..).unwrap_or(""))
-                }
-                _ => {
-                    let end = after.find(char::is_whitespace).unwrap_or(after.len());
-                    (&after[..end], &after[end..])
-                }
-            };
-            rest = remainder;
-            value.to_owned()
-        } else {
-            if name.is_empty() {
-                return attrs;
-            }
-            String::new()
-        };
-        attrs.push((name, value));
-    }
 }
 
 /// Diagnostics for every page that would load from another host.

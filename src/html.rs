@@ -1,0 +1,112 @@
+//! Just enough reading of generated HTML to check it: the start tags of a page with their
+//! attributes. It reads plumb's own output (and the raw HTML authors put in markdown), not
+//! arbitrary web pages: comments and `<script>` bodies are not special-cased, which is sound
+//! because plumb's script bodies are JSON with `<` escaped.
+
+/// A start tag: its lowercase name and its attributes (names lowercase, values as written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    pub name: String,
+    pub attrs: Vec<(String, String)>,
+}
+
+impl Tag {
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Every start tag of `html`, in order.
+pub fn tags(html: &str) -> impl Iterator<Item = Tag> + '_ {
+    let mut rest = html;
+    std::iter::from_fn(move || {
+        loop {
+            let start = rest.find('<')?;
+            rest = &rest[start + 1..];
+            let name_end = rest
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .unwrap_or(rest.len());
+            if name_end == 0 {
+                continue;
+            }
+            let name = rest[..name_end].to_ascii_lowercase();
+            let end = tag_end(rest).unwrap_or(rest.len());
+            let attrs = parse_attributes(&rest[name_end..end]);
+            rest = &rest[end..];
+            return Some(Tag { name, attrs });
+        }
+    })
+}
+
+/// The offset of the `>` closing a tag, skipping quoted attribute values.
+fn tag_end(tag: &str) -> Option<usize> {
+    let mut quote = None;
+    for (i, c) in tag.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '>') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `name="value"` pairs of a tag's attribute text (names lowercased).
+fn parse_attributes(text: &str) -> Vec<(String, String)> {
+    let mut attrs = Vec::new();
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '/');
+        if rest.is_empty() {
+            return attrs;
+        }
+        let name_end = rest
+            .find(|c: char| c.is_whitespace() || c == '=' || c == '>')
+            .unwrap_or(rest.len());
+        let name = rest[..name_end].to_ascii_lowercase();
+        rest = rest[name_end..].trim_start();
+        let value = if let Some(after) = rest.strip_prefix('=') {
+            let after = after.trim_start();
+            let (value, remainder) = match after.chars().next() {
+                Some(q @ ('"' | '\'')) => {
+                    let close = after[1..].find(q).map_or(after.len(), |i| i + 1);
+                    (&after[1..close], after.get(close + 1..).unwrap_or(""))
+                }
+                _ => {
+                    let end = after.find(char::is_whitespace).unwrap_or(after.len());
+                    (&after[..end], &after[end..])
+                }
+            };
+            rest = remainder;
+            value.to_owned()
+        } else {
+            if name.is_empty() {
+                return attrs;
+            }
+            String::new()
+        };
+        attrs.push((name, value));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_tags_and_attributes() {
+        let found: Vec<Tag> =
+            tags(r#"<p>x</p><A HREF='/a' data-x="1 > 0" hidden><img src=pic.png alt="">"#)
+                .collect();
+        assert_eq!(found.len(), 3);
+        assert_eq!(found[1].name, "a");
+        assert_eq!(found[1].attr("href"), Some("/a"));
+        assert_eq!(found[1].attr("data-x"), Some("1 > 0"));
+        assert_eq!(found[1].attr("hidden"), Some(""));
+        assert_eq!(found[2].attr("src"), Some("pic.png"));
+    }
+}
