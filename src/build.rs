@@ -3,7 +3,7 @@
 //! the author sees them all at once.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -13,7 +13,7 @@ use crate::config::{BuildOptions, Config, ExternalResources};
 use crate::content::{self, Body, DocId, Document, FrontMatter, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity, Source, suggest};
 use crate::markdown::{self, Embeds, Highlighter, Links, RenderContext, Rendered};
-use crate::output::{self, OutputFile, assets::Assets, feeds, offline};
+use crate::output::{self, Contents, OutputFile, Sink, assets::Assets, feeds, offline};
 use crate::render::{self, RenderInput};
 use crate::theme::Theme;
 use crate::urls::LinkStyle;
@@ -57,41 +57,75 @@ impl Timings {
 }
 
 /// Builds the site and writes it to the output folder, replacing the previous build only when
-/// this one succeeded.
+/// this one succeeded. Pages are written as they are rendered, into a staging folder.
 pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let start = Instant::now();
-    let mut built = compile(options)?;
-    let config = &built.config;
-    output::check_output_dir(config, options.force)?;
-    built
-        .timings
-        .step("write", || output::publish(&config.output_dir, &built.files))
-        .map_err(|err| {
-            Diagnostic::error(format!("cannot write the site: {err}"))
-                .in_file(&config.output_dir)
-                .with_hint("check that the output folder's parent exists and is writable; the previous build is untouched")
-        })?;
-    let checklists = built
+    let open = |config: &Config| {
+        output::check_output_dir(config, options.force)?;
+        output::Staging::begin(&config.output_dir).map_err(|err| write_error(config, &err))
+    };
+    let mut run = run(options, open)?;
+    let config = &run.config;
+    run.timings
+        .step("commit", || run.sink.commit())
+        .map_err(|err| write_error(config, &err))?;
+    let checklists = run
         .site
         .pages
         .iter()
         .filter(|p| matches!(p.doc.body, Body::Checklist(_)))
         .count();
     Ok(Summary {
-        pages: built.site.pages.len() - checklists,
-        sections: built.site.sections.len(),
+        pages: run.site.pages.len() - checklists,
+        sections: run.site.sections.len(),
         checklists,
-        files: built.files.len(),
-        output_dir: built.config.output_dir,
-        warnings: built.diagnostics,
-        timings: built.timings,
+        files: run.records.len(),
+        output_dir: run.config.output_dir,
+        warnings: run.diagnostics,
+        timings: run.timings,
         elapsed: start.elapsed(),
-        offline_bytes: built.offline_bytes,
+        offline_bytes: run.offline_bytes,
     })
 }
 
-/// Runs the whole pipeline but the write: the site as it would be published.
+fn write_error(config: &Config, err: &std::io::Error) -> Diagnostics {
+    Diagnostic::error(format!("cannot write the site: {err}"))
+        .in_file(&config.output_dir)
+        .with_hint("check that the output folder's parent exists and is writable; the previous build is untouched")
+        .into()
+}
+
+/// Runs the whole pipeline but the write: the site as it would be published, in memory.
 pub fn compile(options: &BuildOptions) -> Result<Built, Diagnostics> {
+    let run = run(options, |_| Ok(output::Memory::default()))?;
+    Ok(Built {
+        files: run.sink.into_files(),
+        config: run.config,
+        site: run.site,
+        diagnostics: run.diagnostics,
+        timings: run.timings,
+        offline_bytes: run.offline_bytes,
+    })
+}
+
+/// A finished run of the pipeline, its files handed to `sink`.
+struct Run<S> {
+    config: Config,
+    site: Site,
+    sink: S,
+    records: Vec<output::Record>,
+    diagnostics: Diagnostics,
+    timings: Timings,
+    offline_bytes: Option<u64>,
+}
+
+/// The pipeline: load -> checklists -> theme and assets -> markdown -> templates -> feeds ->
+/// offline files. `open` makes the sink once the config is known and the site has compiled
+/// far enough to be worth writing.
+fn run<S: Sink>(
+    options: &BuildOptions,
+    open: impl FnOnce(&Config) -> Result<S, Diagnostics>,
+) -> Result<Run<S>, Diagnostics> {
     let mut timings = Timings::default();
     let config = timings.step("config", || Config::load(options))?;
     let content = timings.step("load", || content::load(&config))?;
@@ -113,38 +147,17 @@ pub fn compile(options: &BuildOptions) -> Result<Built, Diagnostics> {
     let mut theme = timings
         .step("theme", || Theme::load(&config))
         .map_err(|e| merged(&diagnostics, e))?;
-    let built_in = vec![
-        (
-            "checklist.js".to_owned(),
-            output::assets::CHECKLIST_JS.to_owned(),
-        ),
-        (
-            "offline.js".to_owned(),
-            output::assets::OFFLINE_JS.to_owned(),
-        ),
-        (
-            "syntax.css".to_owned(),
-            markdown::highlight::stylesheet(&config.highlight_theme, &config.highlight_theme_dark),
-        ),
-    ];
     let assets = timings
         .step("assets", || {
-            Assets::collect(&theme.static_files, &content.assets, built_in)
+            Assets::collect(
+                &theme.static_files,
+                &content.assets,
+                built_in_assets(&config),
+            )
         })
         .map_err(|e| merged(&diagnostics, e))?;
     theme.register_functions(Arc::new(assets.urls.clone()));
-
-    let mut embeds = Embeds::new();
-    for (checklist, source) in &checklists {
-        let context =
-            tera::Context::from_value(checklist::template_context(checklist)).unwrap_or_default();
-        match theme.render("checklist.html", &context) {
-            Ok(html) => {
-                embeds.insert(checklist.id.clone(), html);
-            }
-            Err(err) => diagnostics.push(err.at(source, 0..0)),
-        }
-    }
+    let embeds = compile_embeds(&theme, &checklists, &mut diagnostics);
 
     let rendered = timings.step("markdown", || render_markdown(&config, &site, &embeds));
     for body in &rendered {
@@ -155,6 +168,40 @@ pub fn compile(options: &BuildOptions) -> Result<Built, Diagnostics> {
         diagnostics.sort();
         return Err(diagnostics);
     }
+
+    let sink = open(&config).map_err(|e| merged(&diagnostics, e))?;
+    let records = Mutex::new(Vec::with_capacity(
+        site.documents().count() + assets.files.len() + 8,
+    ));
+    let found = Mutex::new(Vec::new());
+    let severity = match config.external_resources {
+        ExternalResources::Error => Some(Severity::Error),
+        ExternalResources::Warning => Some(Severity::Warning),
+        ExternalResources::Allow => None,
+    };
+    let sources = output_sources(&site);
+    let emit = |file: OutputFile| -> Result<(), Diagnostic> {
+        if let (Some(severity), Contents::Bytes(bytes)) = (severity, &file.contents)
+            && file.path.ends_with(".html")
+        {
+            let source = sources
+                .get(&file.path)
+                .cloned()
+                .unwrap_or_else(|| format!("public/{}", file.path).into());
+            let html = String::from_utf8_lossy(bytes);
+            let problems = offline::check_external(&file.path, &html, &source, severity);
+            if !problems.is_empty() {
+                lock(&found).extend(problems);
+            }
+        }
+        let path = file.path.clone();
+        let record = sink.accept(file).map_err(|err| {
+            Diagnostic::error(format!("cannot write `{path}`: {err}"))
+                .with_hint("check the output folder's file system; the previous build is untouched")
+        })?;
+        lock(&records).push(record);
+        Ok(())
+    };
 
     let checklist_url = site
         .pages
@@ -172,56 +219,47 @@ pub fn compile(options: &BuildOptions) -> Result<Built, Diagnostics> {
         },
         checklist_url: checklist_url.as_deref(),
     };
-    let (mut files, render_errors) =
-        timings.step("templates", || render::render_all(&input, rendered));
-    diagnostics.extend(render_errors);
-    if diagnostics.has_errors() {
-        diagnostics.sort();
-        return Err(diagnostics);
-    }
-    timings.step("feeds", || {
-        files.push(OutputFile::new(
-            "sitemap.xml".into(),
-            feeds::sitemap(&config, &site).into_bytes(),
-        ));
-        files.push(OutputFile::new(
-            "atom.xml".into(),
-            feeds::atom(&config, &site).into_bytes(),
-        ));
-        files.push(OutputFile::new(
-            "robots.txt".into(),
-            feeds::robots(&config).into_bytes(),
-        ));
+    diagnostics.extend(timings.step("templates", || render::render_all(&input, rendered, &emit)));
+    let fixed = [
+        ("sitemap.xml", feeds::sitemap(&config, &site)),
+        ("atom.xml", feeds::atom(&config, &site)),
+        ("robots.txt", feeds::robots(&config)),
+    ];
+    timings.step("files", || {
+        let files = fixed
+            .into_iter()
+            .map(|(path, text)| OutputFile::new(path.into(), text.into_bytes()))
+            .chain(assets.files);
+        for file in files {
+            if let Err(d) = emit(file) {
+                lock(&found).push(d);
+            }
+        }
     });
-    files.extend(assets.files);
-    let severity = match config.external_resources {
-        ExternalResources::Error => Some(Severity::Error),
-        ExternalResources::Warning => Some(Severity::Warning),
-        ExternalResources::Allow => None,
-    };
-    if let Some(severity) = severity {
-        let sources = output_sources(&site);
-        diagnostics.extend(timings.step("hosts", || {
-            offline::check_external(&files, &sources, severity)
-        }));
-    }
-    let offline_bytes = if config.offline {
-        files.push(OutputFile::new(
+    if config.offline {
+        if let Err(d) = emit(OutputFile::new(
             offline::MANIFEST.into(),
             offline::manifest(&config).into_bytes(),
-        ));
-        let (worker, bytes) = timings
-            .step("offline", || offline::service_worker(&files))
-            .map_err(|err| {
-                merged(
-                    &diagnostics,
-                    Diagnostic::error(format!("cannot read a static file: {err}")).into(),
-                )
-            })?;
-        files.push(OutputFile::new(
-            offline::SERVICE_WORKER.into(),
-            worker.into_bytes(),
-        ));
+        )) {
+            lock(&found).push(d);
+        }
+    }
+    diagnostics.extend(found.into_inner().unwrap_or_else(|e| e.into_inner()));
+    let mut records = records.into_inner().unwrap_or_else(|e| e.into_inner());
+    if config.offline && !records.iter().any(|r| r.path == config.manifest.icon) {
+        diagnostics.push(
+            Diagnostic::warning(format!("the manifest's icon `{}` is not a file of the site", config.manifest.icon))
+                .in_file(std::path::Path::new("site.toml"))
+                .with_hint("add the icon to `static/` (or the theme's), or name another with `icon` in `[manifest]`"),
+        );
+    }
+    let offline_bytes = if config.offline {
+        let (worker, bytes) = timings.step("offline", || offline::service_worker(&records));
+        let file = OutputFile::new(offline::SERVICE_WORKER.into(), worker.into_bytes());
+        match sink.accept(file) {
+            Ok(record) => records.push(record),
+            Err(err) => diagnostics.push(Diagnostic::error(format!("cannot write `sw.js`: {err}"))),
+        }
         Some(bytes)
     } else {
         None
@@ -230,14 +268,57 @@ pub fn compile(options: &BuildOptions) -> Result<Built, Diagnostics> {
     if diagnostics.has_errors() || (config.strict && !diagnostics.is_empty()) {
         return Err(diagnostics);
     }
-    Ok(Built {
+    Ok(Run {
         config,
         site,
-        files,
+        sink,
+        records,
         diagnostics,
         timings,
         offline_bytes,
     })
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The assets plumb supplies: the checklist and offline scripts, the highlighting stylesheet.
+fn built_in_assets(config: &Config) -> Vec<(String, String)> {
+    vec![
+        (
+            "checklist.js".to_owned(),
+            output::assets::CHECKLIST_JS.to_owned(),
+        ),
+        (
+            "offline.js".to_owned(),
+            output::assets::OFFLINE_JS.to_owned(),
+        ),
+        (
+            "syntax.css".to_owned(),
+            markdown::highlight::stylesheet(&config.highlight_theme, &config.highlight_theme_dark),
+        ),
+    ]
+}
+
+/// Each checklist's form, rendered once through the theme's `checklist.html`.
+fn compile_embeds(
+    theme: &Theme,
+    checklists: &[(Checklist, Source)],
+    diagnostics: &mut Diagnostics,
+) -> Embeds {
+    let mut embeds = Embeds::new();
+    for (checklist, source) in checklists {
+        let context =
+            tera::Context::from_value(checklist::template_context(checklist)).unwrap_or_default();
+        match theme.render("checklist.html", &context) {
+            Ok(html) => {
+                embeds.insert(checklist.id.clone(), html);
+            }
+            Err(err) => diagnostics.push(err.at(source, 0..0)),
+        }
+    }
+    embeds
 }
 
 /// The extra check of `plumb check`: every link of every generated page leads somewhere.

@@ -26,45 +26,52 @@ pub struct RenderInput<'a> {
     pub checklist_url: Option<&'a str>,
 }
 
-/// Renders every document and the 404 page. `rendered` holds each document's markdown, in the
-/// order of [`Site::documents`]; it is consumed, since each body is written once.
+/// Renders every document and the 404 page, handing each page to `emit` as soon as it is
+/// rendered, so a build never holds every page at once. `rendered` holds each document's
+/// markdown, in the order of [`Site::documents`]; it is consumed, since each body is written
+/// once.
 pub fn render_all(
     input: &RenderInput<'_>,
     rendered: Vec<Rendered>,
-) -> (Vec<OutputFile>, Diagnostics) {
-    let shared = Shared::new(input);
+    emit: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
+) -> Diagnostics {
+    let shared = match Shared::new(input) {
+        Ok(shared) => shared,
+        Err(d) => return d.into(),
+    };
     let ids: Vec<DocId> = input.site.documents().map(|(id, _)| id).collect();
-    let results: Vec<Result<OutputFile, Diagnostic>> = ids
+    let mut diagnostics: Diagnostics = ids
         .into_par_iter()
         .zip(rendered.into_par_iter())
-        .map(|(id, body)| render_document(input, &shared, id, body))
+        .filter_map(|(id, body)| {
+            render_document(input, &shared, id, body)
+                .and_then(emit)
+                .err()
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
         .collect();
-    let mut files = Vec::with_capacity(results.len() + 1);
-    let mut diagnostics = Diagnostics::default();
-    for result in results {
-        match result {
-            Ok(file) => files.push(file),
-            Err(d) => diagnostics.push(d),
-        }
+    if let Err(d) = render_not_found(input, &shared).and_then(emit) {
+        diagnostics.push(d);
     }
-    match render_not_found(input, &shared) {
-        Ok(file) => files.push(file),
-        Err(d) => diagnostics.push(d),
-    }
-    (files, diagnostics)
+    diagnostics
 }
 
 /// Context values that are the same for many pages, built once.
 struct Shared {
     site: Value,
-    /// Per section: the navigation with that section current.
+    /// Per section, and last for pages outside any (the 404 page): the navigation data with
+    /// that section current.
     nav: Vec<Value>,
+    /// The theme's `nav.html` rendered once per section (same indexes as `nav`), when the theme
+    /// has one: pages then get it as `nav_html` instead of rendering `nav` themselves.
+    nav_html: Option<Vec<String>>,
     /// Per page: the short form used in listings and prev/next.
     page_summaries: Vec<Value>,
 }
 
 impl Shared {
-    fn new(input: &RenderInput<'_>) -> Self {
+    fn new(input: &RenderInput<'_>) -> Result<Self, Diagnostic> {
         let config = input.config;
         let site = json!({
             "title": config.title,
@@ -75,14 +82,50 @@ impl Shared {
             "extra": config.extra,
         });
         let page_summaries = input.site.pages.iter().map(|p| summary(&p.doc)).collect();
-        let nav = (0..input.site.sections.len())
+        let nav: Vec<Value> = (0..=input.site.sections.len())
+            .into_par_iter()
             .map(|current| nav_for(input.site, current))
             .collect();
-        Self {
+        let nav_html = if input.theme.has_template(NAV_TEMPLATE) {
+            let rendered: Result<Vec<String>, Diagnostic> = nav
+                .par_iter()
+                .map(|nav| {
+                    let mut context = Map::new();
+                    context.insert("site".to_owned(), site.clone());
+                    context.insert("lang".to_owned(), Value::String(config.language.clone()));
+                    context.insert("nav".to_owned(), nav.clone());
+                    render_with(input.theme, NAV_TEMPLATE, context)
+                })
+                .collect();
+            Some(rendered?)
+        } else {
+            None
+        };
+        Ok(Self {
             site,
             nav,
+            nav_html,
             page_summaries,
+        })
+    }
+}
+
+/// The theme's navigation partial, rendered once per section instead of once per page.
+pub const NAV_TEMPLATE: &str = "nav.html";
+
+/// Marks the link to `url` in a navigation partial as the current page.
+fn mark_current(nav: &str, url: &str) -> String {
+    let link = format!("href=\"{url}\"");
+    match nav.find(&link) {
+        Some(i) => {
+            let end = i + link.len();
+            let mut marked = String::with_capacity(nav.len() + 22);
+            marked.push_str(&nav[..end]);
+            marked.push_str(" aria-current=\"page\"");
+            marked.push_str(&nav[end..]);
+            marked
         }
+        None => nav.to_owned(),
     }
 }
 
@@ -216,12 +259,16 @@ fn base_context(
         Value::String(input.config.language.clone()),
     );
     context.insert("current_url".to_owned(), Value::String(url.to_owned()));
-    let nav = shared
-        .nav
-        .get(section)
-        .cloned()
-        .unwrap_or_else(|| nav_for(input.site, usize::MAX));
-    context.insert("nav".to_owned(), nav);
+    let section = section.min(shared.nav.len() - 1);
+    match &shared.nav_html {
+        Some(nav_html) => {
+            let html = mark_current(&nav_html[section], url);
+            context.insert("nav_html".to_owned(), Value::String(html));
+        }
+        None => {
+            context.insert("nav".to_owned(), shared.nav[section].clone());
+        }
+    }
     if let Some(checklist) = input.checklist_url {
         context.insert(
             "checklist_url".to_owned(),
@@ -278,6 +325,16 @@ pub fn page_path(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_current_page_is_marked_in_the_navigation() {
+        let nav = r#"<a href="/a/">A</a><a href="/a/b/">B</a>"#;
+        assert_eq!(
+            mark_current(nav, "/a/b/"),
+            r#"<a href="/a/">A</a><a href="/a/b/" aria-current="page">B</a>"#
+        );
+        assert_eq!(mark_current(nav, "/c/"), nav);
+    }
 
     #[test]
     fn page_paths_and_parents() {

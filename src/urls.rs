@@ -98,8 +98,10 @@ pub fn relative(page: &str, target: &str, style: LinkStyle) -> String {
     if style == LinkStyle::IndexFile && (url.is_empty() || url.ends_with('/')) {
         url.push_str("index.html");
     }
-    if url.is_empty() {
-        url.push_str("./");
+    // An empty URL, or one whose first segment has a `:` (which would read as a scheme).
+    let first_segment = url.split('/').next().unwrap_or("");
+    if url.is_empty() || first_segment.contains(':') {
+        url.insert_str(0, "./");
     }
     url.push_str(suffix);
     url

@@ -49,6 +49,6 @@
     if (reg.waiting && navigator.serviceWorker.controller) offer(reg.waiting);
     if (reg.installing) watch(reg.installing);
     reg.addEventListener("updatefound", function () { if (reg.installing) watch(reg.installing); });
-    if (reg.active) reg.update();
+    if (reg.active) reg.update().catch(function () {});
   }).catch(function () {});
 })();

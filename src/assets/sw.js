@@ -42,7 +42,9 @@ self.addEventListener("fetch", function (event) {
       if (hit) return hit;
       return fetch(request).catch(function () {
         if (request.mode !== "navigate") throw new Error("offline");
-        return cache.match(new URL("404.html", self.registration.scope).href);
+        return cache.match(new URL("404.html", self.registration.scope).href).then(function (page) {
+          return page && new Response(page.body, { status: 404, statusText: "Not Found", headers: page.headers });
+        });
       });
     });
   }));

@@ -112,6 +112,13 @@ const FENCE: &str = "+++";
 /// Finds the front matter of `text`: `+++` alone on the first line, the TOML, `+++` alone on a
 /// line. A byte-order mark before it is allowed; so are `\r\n` line ends.
 pub fn split(source: &Source) -> Result<Split, Diagnostic> {
+    let mut candidates = splits(source)?;
+    candidates.next().ok_or_else(|| unterminated(source))
+}
+
+/// Every way to cut `source` at a closing `+++` line, first to last: a TOML multi-line string
+/// may itself hold a `+++` line, so the first fence is not always the closing one.
+fn splits(source: &Source) -> Result<impl Iterator<Item = Split> + '_, Diagnostic> {
     let text = &*source.text;
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let first_line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
@@ -128,26 +135,39 @@ pub fn split(source: &Source) -> Result<Split, Diagnostic> {
     }
     let header_start = (first_line_end + 1).min(text.len());
     let mut offset = header_start;
-    for line in text[header_start..].split_inclusive('\n') {
-        if line.trim_end() == FENCE {
-            return Ok(Split {
-                header: header_start..offset,
-                body: offset + line.len(),
-            });
-        }
-        offset += line.len();
-    }
-    Err(Diagnostic::error("unterminated front matter")
-        .at(source, start..first_line_end)
-        .with_hint("close the front matter with `+++` on a line of its own"))
+    Ok(text[header_start..]
+        .split_inclusive('\n')
+        .filter_map(move |line| {
+            let line_start = offset;
+            offset += line.len();
+            (line.trim_end() == FENCE).then(|| Split {
+                header: header_start..line_start,
+                body: line_start + line.len(),
+            })
+        }))
 }
 
-/// Splits and parses the front matter of a content file.
+fn unterminated(source: &Source) -> Diagnostic {
+    let first_line_end = source.text.find('\n').unwrap_or(source.text.len());
+    Diagnostic::error("unterminated front matter")
+        .at(source, 0..first_line_end)
+        .with_hint("close the front matter with `+++` on a line of its own")
+}
+
+/// Splits and parses the front matter of a content file. The header ends at the first `+++`
+/// line after which it parses; if none does, the error is the first cut's.
 pub fn parse(source: &Source) -> Result<(FrontMatter, usize), Diagnostic> {
-    let split = split(source)?;
-    let header = &source.text[split.header.clone()];
-    let front_matter = toml_input::parse(source, header, split.header.start)?;
-    Ok((front_matter, split.body))
+    let mut first_error = None;
+    for split in splits(source)? {
+        let header = &source.text[split.header.clone()];
+        match toml_input::parse(source, header, split.header.start) {
+            Ok(front_matter) => return Ok((front_matter, split.body)),
+            Err(err) => {
+                first_error.get_or_insert(err);
+            }
+        }
+    }
+    Err(first_error.unwrap_or_else(|| unterminated(source)))
 }
 
 #[cfg(test)]

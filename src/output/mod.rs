@@ -12,8 +12,7 @@ pub mod offline;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
+use std::sync::Mutex;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -87,37 +86,119 @@ fn is_ours_or_empty(output: &Path) -> bool {
     }
 }
 
-/// Writes `files` as the new contents of `output`, replacing what was there only once all of
-/// them are written.
-pub fn publish(output: &Path, files: &[OutputFile]) -> io::Result<()> {
-    let (staging, old) = sibling_folders(output)?;
-    if staging.exists() {
-        fs::remove_dir_all(&staging)?;
+/// What a sink did with one file: enough to name the build and count its size, without its
+/// bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub path: String,
+    pub hash: u64,
+    pub len: u64,
+}
+
+/// Where the files of a build go, as they are produced (from many threads at once).
+pub trait Sink: Sync {
+    fn accept(&self, file: OutputFile) -> io::Result<Record>;
+}
+
+fn record(path: &str, bytes: &[u8]) -> Record {
+    Record {
+        path: path.to_owned(),
+        hash: xxhash_rust::xxh3::xxh3_64(bytes),
+        len: bytes.len() as u64,
     }
-    fs::create_dir_all(&staging)?;
-    let mut folders: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| staging.join(p)))
-        .collect();
-    folders.sort_unstable();
-    folders.dedup();
-    for folder in &folders {
-        fs::create_dir_all(folder)?;
+}
+
+/// Keeps every file in memory: for `plumb check` and previews.
+#[derive(Debug, Default)]
+pub struct Memory(Mutex<Vec<OutputFile>>);
+
+impl Memory {
+    /// The files, sorted by path.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        files
     }
-    fs::write(staging.join(MARKER), MARKER_TEXT)?;
-    let written: io::Result<()> = files.par_iter().try_for_each(|file| {
-        let target = staging.join(&file.path);
-        match &file.contents {
-            Contents::Bytes(bytes) => fs::write(&target, bytes),
-            Contents::Copy(from) => fs::copy(from, &target).map(drop),
+}
+
+impl Sink for Memory {
+    fn accept(&self, file: OutputFile) -> io::Result<Record> {
+        let record = match &file.contents {
+            Contents::Bytes(bytes) => record(&file.path, bytes),
+            Contents::Copy(from) => record(&file.path, &fs::read(from)?),
+        };
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        Ok(record)
+    }
+}
+
+/// Writes a build into `.<output>.staging` beside the output, then [`Staging::commit`] swaps it
+/// in. A file whose bytes equal the previous build's is hard-linked from it instead of written
+/// again. Dropped without a commit, the staging folder is removed and the output untouched.
+#[derive(Debug)]
+pub struct Staging {
+    output: PathBuf,
+    staging: PathBuf,
+    old: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn begin(output: &Path) -> io::Result<Self> {
+        let (staging, old) = sibling_folders(output)?;
+        if staging.exists() {
+            fs::remove_dir_all(&staging)?;
         }
-        .map_err(|err| io::Error::new(err.kind(), format!("{}: {err}", target.display())))
-    });
-    if let Err(err) = written {
-        fs::remove_dir_all(&staging).ok();
-        return Err(err);
+        fs::create_dir_all(&staging)?;
+        fs::write(staging.join(MARKER), MARKER_TEXT)?;
+        Ok(Self {
+            output: output.to_path_buf(),
+            staging,
+            old,
+            committed: false,
+        })
     }
-    swap(&staging, output, &old)
+
+    /// Swaps the staging folder in as the output.
+    pub fn commit(mut self) -> io::Result<()> {
+        self.committed = true;
+        swap(&self.staging, &self.output, &self.old)
+    }
+
+    /// Links the previous build's copy of `path` if it holds exactly `bytes`.
+    fn reuse(&self, path: &str, bytes: &[u8], target: &Path) -> bool {
+        let previous = self.output.join(path);
+        fs::metadata(&previous).is_ok_and(|m| m.len() == bytes.len() as u64)
+            && fs::read(&previous).is_ok_and(|old| old == bytes)
+            && fs::hard_link(&previous, target).is_ok()
+    }
+}
+
+impl Sink for Staging {
+    fn accept(&self, file: OutputFile) -> io::Result<Record> {
+        let target = self.staging.join(&file.path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let bytes = match file.contents {
+            Contents::Bytes(bytes) => bytes,
+            Contents::Copy(from) => fs::read(&from)?,
+        };
+        if !self.reuse(&file.path, &bytes, &target) {
+            fs::write(&target, &bytes).map_err(|err| {
+                io::Error::new(err.kind(), format!("{}: {err}", target.display()))
+            })?;
+        }
+        Ok(record(&file.path, &bytes))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            fs::remove_dir_all(&self.staging).ok();
+        }
+    }
 }
 
 /// `.<name>.staging` and `.<name>.old` beside `output`, on the same file system so renames are
@@ -159,6 +240,15 @@ fn swap(staging: &Path, output: &Path, old: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rayon::prelude::*;
+
+    fn publish(output: &Path, files: Vec<OutputFile>) -> io::Result<()> {
+        let staging = Staging::begin(output)?;
+        files
+            .into_par_iter()
+            .try_for_each(|file| staging.accept(file).map(drop))?;
+        staging.commit()
+    }
 
     #[test]
     fn publish_replaces_the_whole_folder() {
@@ -166,10 +256,10 @@ mod tests {
         let out = dir.path().join("public");
         publish(
             &out,
-            &[OutputFile::new("a/index.html".into(), b"one".to_vec())],
+            vec![OutputFile::new("a/index.html".into(), b"one".to_vec())],
         )
         .unwrap();
-        publish(&out, &[OutputFile::new("b.txt".into(), b"two".to_vec())]).unwrap();
+        publish(&out, vec![OutputFile::new("b.txt".into(), b"two".to_vec())]).unwrap();
         assert!(!out.join("a/index.html").exists());
         assert_eq!(fs::read(out.join("b.txt")).unwrap(), b"two");
         let leftovers: Vec<_> = fs::read_dir(dir.path())
@@ -180,23 +270,43 @@ mod tests {
     }
 
     #[test]
+    fn unchanged_files_are_linked_not_written() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let files = || {
+            vec![
+                OutputFile::new("same.html".into(), b"same".to_vec()),
+                OutputFile::new("changed.html".into(), b"one".to_vec()),
+            ]
+        };
+        publish(&out, files()).unwrap();
+        let before = fs::metadata(out.join("same.html")).unwrap().ino();
+        let mut next = files();
+        next[1] = OutputFile::new("changed.html".into(), b"two".to_vec());
+        publish(&out, next).unwrap();
+        assert_eq!(fs::metadata(out.join("same.html")).unwrap().ino(), before);
+        assert_eq!(fs::read(out.join("changed.html")).unwrap(), b"two");
+    }
+
+    #[test]
     fn a_failed_write_leaves_the_old_output() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         publish(
             &out,
-            &[OutputFile::new("index.html".into(), b"old".to_vec())],
+            vec![OutputFile::new("index.html".into(), b"old".to_vec())],
         )
         .unwrap();
         let missing = dir.path().join("does-not-exist");
-        let files = [
+        let files = vec![
             OutputFile::new("index.html".into(), b"new".to_vec()),
             OutputFile {
                 path: "copy.bin".into(),
                 contents: Contents::Copy(missing),
             },
         ];
-        assert!(publish(&out, &files).is_err());
+        assert!(publish(&out, files).is_err());
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"old");
     }
 }

@@ -1,11 +1,9 @@
 //! What makes a build work offline: the web app manifest, the service worker that precaches
 //! every file of the build, and the check that no page loads anything from another host.
 
-use std::fmt::Write;
-
 use serde_json::json;
 
-use super::{Contents, OutputFile};
+use super::Record;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 
@@ -37,36 +35,24 @@ pub fn manifest(config: &Config) -> String {
     serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n"
 }
 
-/// The service worker for `files`: its cache is named after a hash of every file's path and
-/// bytes, so each deploy that changes anything gets a new cache. Returns the worker and the
-/// bytes it precaches.
-pub fn service_worker(files: &[OutputFile]) -> Result<(String, u64), std::io::Error> {
-    let mut entries: Vec<(&str, &OutputFile)> =
-        files.iter().map(|f| (f.path.as_str(), f)).collect();
-    entries.sort_unstable_by_key(|(path, _)| *path);
+/// The service worker for a build of the files in `records`: its cache is named after a hash
+/// of every file's path and bytes, so each deploy that changes anything gets a new cache.
+/// Returns the worker and the bytes it precaches.
+pub fn service_worker(records: &[Record]) -> (String, u64) {
+    let mut sorted: Vec<&Record> = records.iter().collect();
+    sorted.sort_unstable_by(|a, b| a.path.cmp(&b.path));
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    let mut urls = Vec::with_capacity(entries.len());
-    let mut total = 0u64;
-    for (path, file) in entries {
-        hasher.update(path.as_bytes());
-        match &file.contents {
-            Contents::Bytes(bytes) => {
-                hasher.update(bytes);
-                total += bytes.len() as u64;
-            }
-            Contents::Copy(from) => {
-                let bytes = std::fs::read(from)?;
-                hasher.update(&bytes);
-                total += bytes.len() as u64;
-            }
-        }
-        urls.push(precache_url(path));
+    for record in &sorted {
+        hasher.update(record.path.as_bytes());
+        hasher.update(&record.hash.to_le_bytes());
     }
     let build = format!("{:016x}", hasher.digest());
+    let urls: Vec<String> = sorted.iter().map(|r| precache_url(&r.path)).collect();
+    let total = sorted.iter().map(|r| r.len).sum();
     let worker = include_str!("../assets/sw.js")
         .replace("__PLUMB_BUILD__", &json!(build).to_string())
         .replace("__PLUMB_FILES__", &json!(urls).to_string());
-    Ok((worker, total))
+    (worker, total)
 }
 
 /// The URL a file is requested by, relative to the site's root: pages by their folder.
@@ -141,43 +127,26 @@ fn is_other_host(url: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//")
 }
 
-/// Diagnostics for every page that would load from another host.
-/// `sources` maps an output path to the content file it was built from, so the diagnostic can
-/// name the file the author edits.
+/// Diagnostics for a page (`path`, built from `source`) that would load from another host.
 pub fn check_external(
-    files: &[OutputFile],
-    sources: &std::collections::HashMap<String, std::path::PathBuf>,
+    path: &str,
+    html: &str,
+    source: &std::path::Path,
     severity: Severity,
 ) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
-    for file in files {
-        let (Contents::Bytes(bytes), true) = (&file.contents, file.path.ends_with(".html")) else {
-            continue;
-        };
-        let html = String::from_utf8_lossy(bytes);
-        for (tag, url) in external_resources(&html) {
-            let mut message = String::new();
-            let _ = write!(
-                message,
-                "`{}` loads `{url}` from another host (`<{tag}>`)",
-                file.path
-            );
-            let shown = sources
-                .get(&file.path)
-                .cloned()
-                .unwrap_or_else(|| format!("public/{}", file.path).into());
+    external_resources(html)
+        .into_iter()
+        .map(|(tag, url)| {
+            let message = format!("`{path}` loads `{url}` from another host (`<{tag}>`)");
             let diagnostic = match severity {
                 Severity::Error => Diagnostic::error(message),
                 Severity::Warning => Diagnostic::warning(message),
             };
-            diagnostics.push(
-                diagnostic
-                    .in_file(&shown)
-                    .with_hint("copy the file into `static/` and link it from there, so pages work offline and readers' devices talk to no one else; or set `external_resources` in site.toml"),
-            );
-        }
-    }
-    diagnostics
+            diagnostic.in_file(source).with_hint(
+                "copy the file into `static/` and link it from there, so pages work offline and readers' devices talk to no one else; or set `external_resources` in site.toml",
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -215,13 +184,20 @@ mod tests {
 
     #[test]
     fn worker_cache_follows_the_bytes() {
-        let a = [OutputFile::new("index.html".into(), b"one".to_vec())];
-        let b = [OutputFile::new("index.html".into(), b"two".to_vec())];
-        let (wa, size) = service_worker(&a).unwrap();
-        let (wb, _) = service_worker(&b).unwrap();
+        let record = |hash| Record {
+            path: "index.html".into(),
+            hash,
+            len: 3,
+        };
+        let (wa, size) = service_worker(&[record(1)]);
+        let (wb, _) = service_worker(&[record(2)]);
         assert_eq!(size, 3);
         assert!(wa.contains(r#"var FILES = ["./"];"#), "{wa}");
         assert_ne!(wa.lines().nth(5), wb.lines().nth(5));
-        assert_eq!(wa, service_worker(&a).unwrap().0, "same build, same worker");
+        assert_eq!(
+            wa,
+            service_worker(&[record(1)]).0,
+            "same build, same worker"
+        );
     }
 }
