@@ -236,13 +236,16 @@ fn run<S: Sink>(
             }
         }
     });
-    if config.offline {
-        if let Err(d) = emit(OutputFile::new(
+    let manifest = || {
+        OutputFile::new(
             offline::MANIFEST.into(),
             offline::manifest(&config).into_bytes(),
-        )) {
-            lock(&found).push(d);
-        }
+        )
+    };
+    if config.offline
+        && let Err(d) = emit(manifest())
+    {
+        lock(&found).push(d);
     }
     diagnostics.extend(found.into_inner().unwrap_or_else(|e| e.into_inner()));
     let mut records = records.into_inner().unwrap_or_else(|e| e.into_inner());
