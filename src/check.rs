@@ -34,16 +34,14 @@ pub fn links(
     let ids: HashMap<&str, HashSet<String>> = pages
         .iter()
         .map(|(path, html)| {
-            let ids = html::tags(html)
-                .filter_map(|t| t.attr("id").map(str::to_owned))
-                .collect();
+            let ids = html::tags(html).filter_map(|t| t.attr("id")).collect();
             (*path, ids)
         })
         .collect();
     let mut diagnostics = Vec::new();
     for (path, text) in &pages {
         for tag in html::tags(text) {
-            for (name, url) in &tag.attrs {
+            for (name, url) in &tag.attrs() {
                 if !URL_ATTRIBUTES.contains(&name.as_str()) || is_external(url) || url.is_empty() {
                     continue;
                 }

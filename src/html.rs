@@ -3,40 +3,55 @@
 //! arbitrary web pages: comments and `<script>` bodies are not special-cased, which is sound
 //! because plumb's script bodies are JSON with `<` escaped.
 
-/// A start tag: its lowercase name and its attributes (names lowercase, values as written).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tag {
-    pub name: String,
-    pub attrs: Vec<(String, String)>,
+/// A start tag of a page, read lazily: its attributes are parsed only when asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tag<'a> {
+    name: &'a str,
+    attributes: &'a str,
 }
 
-impl Tag {
-    pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+impl<'a> Tag<'a> {
+    /// Whether this is a `name` tag (`name` in lowercase).
+    pub fn is(&self, name: &str) -> bool {
+        self.name.eq_ignore_ascii_case(name)
+    }
+
+    /// The tag's name, lowercase.
+    pub fn name(&self) -> String {
+        self.name.to_ascii_lowercase()
+    }
+
+    /// Every attribute: names lowercase, values as written.
+    pub fn attrs(&self) -> Vec<(String, String)> {
+        parse_attributes(self.attributes)
+    }
+
+    pub fn attr(&self, name: &str) -> Option<String> {
+        if !self.attributes.contains(name) {
+            return None;
+        }
+        self.attrs().into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 }
 
 /// Every start tag of `html`, in order.
-pub fn tags(html: &str) -> impl Iterator<Item = Tag> + '_ {
+pub fn tags(html: &str) -> impl Iterator<Item = Tag<'_>> {
     let mut rest = html;
     std::iter::from_fn(move || {
         loop {
             let start = rest.find('<')?;
             rest = &rest[start + 1..];
-            let name_end = rest
-                .find(|c: char| !c.is_ascii_alphanumeric())
-                .unwrap_or(rest.len());
+            let name_end = rest.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len());
             if name_end == 0 {
                 continue;
             }
-            let name = rest[..name_end].to_ascii_lowercase();
             let end = tag_end(rest).unwrap_or(rest.len());
-            let attrs = parse_attributes(&rest[name_end..end]);
+            let tag = Tag {
+                name: &rest[..name_end],
+                attributes: &rest[name_end..end],
+            };
             rest = &rest[end..];
-            return Some(Tag { name, attrs });
+            return Some(tag);
         }
     })
 }

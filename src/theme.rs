@@ -172,8 +172,15 @@ impl Theme {
 /// Escapes text for HTML bodies and quoted attributes. Unlike tera's default it leaves `/` alone,
 /// so URLs printed by templates stay URLs (and root-relative ones can be made relative).
 pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
+    let special = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
+    // Most values have nothing to escape, and tera escapes every string it evaluates (even in
+    // conditions): copy those in one go.
+    let Some(first) = text.as_bytes().iter().position(special) else {
+        return text.to_owned();
+    };
+    let mut out = String::with_capacity(text.len() + text.len() / 8 + 8);
+    out.push_str(&text[..first]);
+    for c in text[first..].chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),

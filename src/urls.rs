@@ -53,7 +53,7 @@ impl Rewriter<'_> {
 fn next_url(html: &str) -> Option<std::ops::Range<usize>> {
     let bytes = html.as_bytes();
     let mut from = 0;
-    while let Some(i) = html[from..].find("=").map(|i| i + from) {
+    while let Some(i) = html[from..].find('=').map(|i| i + from) {
         from = i + 1;
         let &quote = bytes.get(i + 1)?;
         if quote != b'"' && quote != b'\'' {

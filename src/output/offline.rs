@@ -94,26 +94,21 @@ const LOADING_RELS: &[&str] = &[
 pub fn external_resources(html: &str) -> Vec<(String, String)> {
     let mut found = Vec::new();
     for tag in crate::html::tags(html) {
-        let Some((_, attributes)) = LOADING.iter().find(|(name, _)| *name == tag.name) else {
+        let Some((name, attributes)) = LOADING.iter().find(|(name, _)| tag.is(name)) else {
             continue;
         };
-        if tag.name == "link" {
-            let loads = tag.attr("rel").is_some_and(|rel| {
-                rel.split_whitespace()
-                    .any(|r| LOADING_RELS.contains(&r.to_ascii_lowercase().as_str()))
-            });
-            if !loads {
+        let attrs = tag.attrs();
+        if *name == "link" {
+            let rel = attrs.iter().find(|(k, _)| k == "rel").map(|(_, v)| v.to_ascii_lowercase());
+            if !rel.is_some_and(|rel| rel.split_whitespace().any(|r| LOADING_RELS.contains(&r))) {
                 continue;
             }
         }
-        for (key, value) in &tag.attrs {
+        for (key, value) in &attrs {
             if attributes.contains(&key.as_str()) {
-                for url in value
-                    .split(',')
-                    .map(|s| s.split_whitespace().next().unwrap_or(""))
-                {
+                for url in value.split(',').map(|s| s.split_whitespace().next().unwrap_or("")) {
                     if is_other_host(url) {
-                        found.push((tag.name.clone(), url.to_owned()));
+                        found.push(((*name).to_owned(), url.to_owned()));
                     }
                 }
             }
