@@ -110,8 +110,8 @@ impl Default for MarkdownToml {
     fn default() -> Self {
         Self {
             smart_punctuation: true,
-            highlight_theme: "InspiredGitHub".to_owned(),
-            highlight_theme_dark: "OneHalfDark".to_owned(),
+            highlight_theme: "Coldark-Cold".to_owned(),
+            highlight_theme_dark: "Coldark-Dark".to_owned(),
         }
     }
 }
@@ -141,6 +141,8 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Replace an output folder even if it holds files plumb did not write.
     pub force: bool,
+    /// Build for the dev server: CSS and JS keep their names, no service worker.
+    pub preview: bool,
 }
 
 /// The checked configuration every stage reads.
@@ -242,7 +244,7 @@ impl Config {
             drafts: options.drafts,
             portable: options.portable || raw.portable,
             strict: options.strict || raw.strict,
-            offline: raw.offline,
+            offline: raw.offline && !options.preview,
             external_resources: raw.external_resources,
             manifest: raw.manifest,
         })

@@ -48,8 +48,10 @@ pub fn stylesheet(light: &str, dark: &str) -> String {
             .and_then(|theme| css_for_theme_with_class_style(theme, CLASS_STYLE).ok())
             .unwrap_or_default()
     };
+    // Each scheme's rules apply only in that scheme, so a more specific light rule can never
+    // win in dark mode.
     format!(
-        "{}\n@media (prefers-color-scheme: dark) {{\n{}\n}}\n",
+        "@media not all and (prefers-color-scheme: dark) {{\n{}\n}}\n@media (prefers-color-scheme: dark) {{\n{}\n}}\n",
         css(light),
         css(dark)
     )
@@ -164,7 +166,7 @@ mod tests {
 
     #[test]
     fn stylesheet_has_light_and_dark() {
-        let css = stylesheet("InspiredGitHub", "OneHalfDark");
+        let css = stylesheet("Coldark-Cold", "Coldark-Dark");
         assert!(css.contains(".hl-"));
         assert!(css.contains("@media (prefers-color-scheme: dark)"));
     }
