@@ -119,13 +119,23 @@ struct Run<S> {
     offline_bytes: Option<u64>,
 }
 
-/// The pipeline: load -> checklists -> theme and assets -> markdown -> templates -> feeds ->
-/// offline files. `open` makes the sink once the config is known and the site has compiled
-/// far enough to be worth writing.
-fn run<S: Sink>(
-    options: &BuildOptions,
-    open: impl FnOnce(&Config) -> Result<S, Diagnostics>,
-) -> Result<Run<S>, Diagnostics> {
+/// Everything compiled before pages go through templates: the checked site, the theme ready to
+/// render (its functions know the assets), each checklist's form, and each document's markdown
+/// as HTML, in the order of [`Site::documents`].
+pub struct Prepared {
+    pub config: Config,
+    pub site: Site,
+    pub theme: Theme,
+    pub assets: Assets,
+    pub embeds: Embeds,
+    pub rendered: Vec<Rendered>,
+    pub diagnostics: Diagnostics,
+    pub timings: Timings,
+}
+
+/// The pipeline up to templates: load -> checklists -> theme and assets -> markdown, with the
+/// link and anchor checks. `highlighter` keeps highlighted code across builds of one process.
+pub fn prepare(options: &BuildOptions, highlighter: &Highlighter) -> Result<Prepared, Diagnostics> {
     let mut timings = Timings::default();
     let config = timings.step("config", || Config::load(options))?;
     let content = timings.step("load", || content::load(&config))?;
@@ -153,13 +163,16 @@ fn run<S: Sink>(
                 &theme.static_files,
                 &content.assets,
                 built_in_assets(&config),
+                !options.preview,
             )
         })
         .map_err(|e| merged(&diagnostics, e))?;
     theme.register_functions(Arc::new(assets.urls.clone()));
     let embeds = compile_embeds(&theme, &checklists, &mut diagnostics);
 
-    let rendered = timings.step("markdown", || render_markdown(&config, &site, &embeds));
+    let rendered = timings.step("markdown", || {
+        render_markdown(&config, &site, &embeds, highlighter)
+    });
     for body in &rendered {
         diagnostics.extend(body.diagnostics.iter().cloned());
     }
@@ -168,6 +181,34 @@ fn run<S: Sink>(
         diagnostics.sort();
         return Err(diagnostics);
     }
+    Ok(Prepared {
+        config,
+        site,
+        theme,
+        assets,
+        embeds,
+        rendered,
+        diagnostics,
+        timings,
+    })
+}
+
+/// The whole pipeline: [`prepare`], then templates, feeds and offline files, each file handed
+/// to the sink that `open` makes once the site has compiled far enough to be worth writing.
+fn run<S: Sink>(
+    options: &BuildOptions,
+    open: impl FnOnce(&Config) -> Result<S, Diagnostics>,
+) -> Result<Run<S>, Diagnostics> {
+    let Prepared {
+        config,
+        site,
+        theme,
+        assets,
+        rendered,
+        mut diagnostics,
+        mut timings,
+        ..
+    } = prepare(options, &Highlighter::default())?;
 
     let sink = open(&config).map_err(|e| merged(&diagnostics, e))?;
     let records = Mutex::new(Vec::with_capacity(
@@ -341,7 +382,7 @@ pub fn check_links(built: Built) -> Result<Built, Diagnostics> {
 }
 
 /// Output path of each document's page -> the content file it was built from.
-fn output_sources(site: &Site) -> HashMap<String, std::path::PathBuf> {
+pub fn output_sources(site: &Site) -> HashMap<String, std::path::PathBuf> {
     site.documents()
         .map(|(_, doc)| (render::page_path(&doc.url), doc.source.path.clone()))
         .collect()
@@ -377,17 +418,21 @@ fn checklist_document(checklist: &Checklist, source: &Source) -> Document {
 }
 
 /// Every document's markdown, in parallel, in the order of [`Site::documents`].
-fn render_markdown(config: &Config, site: &Site, embeds: &Embeds) -> Vec<Rendered> {
+pub fn render_markdown(
+    config: &Config,
+    site: &Site,
+    embeds: &Embeds,
+    highlighter: &Highlighter,
+) -> Vec<Rendered> {
     let links: Links = site
         .documents()
         .map(|(id, doc)| (doc.relative_path.clone(), (doc.url.clone(), id)))
         .collect();
-    let highlighter = Highlighter::default();
     let cx = RenderContext {
         smart_punctuation: config.smart_punctuation,
         links: &links,
         embeds,
-        highlighter: &highlighter,
+        highlighter,
     };
     let documents: Vec<(DocId, &Document)> = site.documents().collect();
     documents
@@ -404,7 +449,7 @@ fn render_markdown(config: &Config, site: &Site, embeds: &Embeds) -> Vec<Rendere
 }
 
 /// Links to `#anchor`s, checked once every page has its heading ids.
-fn check_anchors(site: &Site, rendered: &[Rendered]) -> Vec<Diagnostic> {
+pub fn check_anchors(site: &Site, rendered: &[Rendered]) -> Vec<Diagnostic> {
     let index: HashMap<DocId, usize> = site
         .documents()
         .enumerate()

@@ -256,6 +256,15 @@ impl FromIterator<Diagnostic> for Diagnostics {
     }
 }
 
+/// Prints every diagnostic to stderr, coloured when stderr is a terminal.
+pub fn print(diagnostics: &Diagnostics) {
+    use std::io::IsTerminal;
+    let color = std::io::stderr().is_terminal();
+    for diagnostic in diagnostics.iter() {
+        eprint!("{}", diagnostic.render(color));
+    }
+}
+
 /// The nearest of `candidates` to `word`, if it is near enough to be a likely typo: at most one
 /// edit (a swap of neighbours counts as one) per four characters.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {

@@ -27,10 +27,19 @@ impl<'a> Tag<'a> {
     }
 
     pub fn attr(&self, name: &str) -> Option<String> {
-        if !self.attributes.contains(name) {
+        // Attribute names are case-insensitive; skip the parse when the name is nowhere.
+        let mentioned = self
+            .attributes
+            .as_bytes()
+            .windows(name.len())
+            .any(|w| w.eq_ignore_ascii_case(name.as_bytes()));
+        if !mentioned {
             return None;
         }
-        self.attrs().into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+        self.attrs()
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
     }
 }
 
@@ -41,7 +50,9 @@ pub fn tags(html: &str) -> impl Iterator<Item = Tag<'_>> {
         loop {
             let start = rest.find('<')?;
             rest = &rest[start + 1..];
-            let name_end = rest.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len());
+            let name_end = rest
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .unwrap_or(rest.len());
             if name_end == 0 {
                 continue;
             }
@@ -118,10 +129,11 @@ mod tests {
             tags(r#"<p>x</p><A HREF='/a' data-x="1 > 0" hidden><img src=pic.png alt="">"#)
                 .collect();
         assert_eq!(found.len(), 3);
-        assert_eq!(found[1].name, "a");
-        assert_eq!(found[1].attr("href"), Some("/a"));
-        assert_eq!(found[1].attr("data-x"), Some("1 > 0"));
-        assert_eq!(found[1].attr("hidden"), Some(""));
-        assert_eq!(found[2].attr("src"), Some("pic.png"));
+        assert!(found[1].is("a"));
+        assert_eq!(found[1].name(), "a");
+        assert_eq!(found[1].attr("href").as_deref(), Some("/a"));
+        assert_eq!(found[1].attr("data-x").as_deref(), Some("1 > 0"));
+        assert_eq!(found[1].attr("hidden").as_deref(), Some(""));
+        assert_eq!(found[2].attr("src").as_deref(), Some("pic.png"));
     }
 }

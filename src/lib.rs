@@ -16,6 +16,7 @@ pub mod init;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod theme;
 mod toml_input;
 pub mod urls;

@@ -1,6 +1,5 @@
 //! The `plumb` command line: parse, call the library, print diagnostics, exit.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -33,6 +32,21 @@ enum Command {
         /// Replace the output folder even if it holds files plumb did not write.
         #[arg(long)]
         force: bool,
+    },
+    /// Preview the site with live reload while you edit it.
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The port to serve on; the next free one if it is taken.
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on. Other machines can reach the preview only if you bind
+        /// to theirs (or 0.0.0.0).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in your browser.
+        #[arg(long)]
+        open: bool,
     },
     /// Check the site as a build would, without writing anything.
     Check {
@@ -129,6 +143,20 @@ fn main() -> ExitCode {
                 Err(diagnostics) => fail(&diagnostics),
             }
         }
+        Command::Serve {
+            site,
+            port,
+            bind,
+            open,
+        } => match plumb::serve::serve(plumb::serve::ServeOptions {
+            build: site.options(None),
+            bind,
+            port,
+            open,
+        }) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(diagnostics) => fail(&diagnostics),
+        },
         Command::Init { dir } => match plumb::init::init(&dir) {
             Ok(()) => {
                 println!(
@@ -147,12 +175,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// Prints every diagnostic to stderr, coloured when stderr is a terminal.
 fn report(diagnostics: &Diagnostics) {
-    let color = std::io::stderr().is_terminal();
-    for diagnostic in diagnostics.iter() {
-        eprint!("{}", diagnostic.render(color));
-    }
+    plumb::diagnostic::print(diagnostics);
 }
 
 fn fail(diagnostics: &Diagnostics) -> ExitCode {

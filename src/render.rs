@@ -57,8 +57,8 @@ pub fn render_all(
     diagnostics
 }
 
-/// Context values that are the same for many pages, built once.
-struct Shared {
+/// Context values that are the same for many pages, built once per site.
+pub struct Shared {
     site: Value,
     /// Per section, and last for pages outside any (the 404 page): the navigation data with
     /// that section current.
@@ -71,7 +71,7 @@ struct Shared {
 }
 
 impl Shared {
-    fn new(input: &RenderInput<'_>) -> Result<Self, Diagnostic> {
+    pub fn new(input: &RenderInput<'_>) -> Result<Self, Diagnostic> {
         let config = input.config;
         let site = json!({
             "title": config.title,
@@ -173,7 +173,8 @@ fn nav_for(site: &Site, current: usize) -> Value {
     Value::Array(entries)
 }
 
-fn render_document(
+/// Renders one document through its template, as the file to publish.
+pub fn render_document(
     input: &RenderInput<'_>,
     shared: &Shared,
     id: DocId,
@@ -233,7 +234,11 @@ fn render_document(
     ))
 }
 
-fn render_not_found(input: &RenderInput<'_>, shared: &Shared) -> Result<OutputFile, Diagnostic> {
+/// Renders the 404 page.
+pub fn render_not_found(
+    input: &RenderInput<'_>,
+    shared: &Shared,
+) -> Result<OutputFile, Diagnostic> {
     let context = base_context(input, shared, "/404.html", usize::MAX);
     let html = render_with(input.theme, "404.html", context)?;
     let rewriter = match input.link_style {

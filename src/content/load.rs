@@ -79,7 +79,7 @@ pub fn load(config: &Config) -> Result<Content, Diagnostics> {
 }
 
 /// Hidden files, editors' swap and backup files, and OS clutter are not content.
-fn is_ignored(name: &str) -> bool {
+pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
         || name.starts_with('#')
         || name.ends_with('~')
@@ -145,6 +145,16 @@ fn read_one(config: &Config, relative: String, path: PathBuf) -> Result<Option<E
         meta,
         body: Body::Markdown(body),
     }))))
+}
+
+/// Reads one markdown file of `content/` (`relative` below it) as a document; `None` for a draft
+/// that is not published.
+pub fn read_document(config: &Config, relative: &str) -> Result<Option<Document>, Diagnostic> {
+    let path = config.root.join("content").join(relative);
+    match read_one(config, relative.to_owned(), path)? {
+        Some(Entry::Document(doc)) => Ok(Some(*doc)),
+        _ => Ok(None),
+    }
 }
 
 /// Reads a text file, with errors for unreadable and non-UTF-8 files.

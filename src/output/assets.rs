@@ -24,17 +24,24 @@ pub struct Assets {
     pub files: Vec<OutputFile>,
     /// Name below `static/` (`style.css`) -> root-relative URL (`/style.3f9a0c1d2e.css`).
     pub urls: HashMap<String, String>,
+    fingerprint: bool,
 }
 
 impl Assets {
     /// Collects static files (site's over theme's, already merged by the theme) and the
     /// built-in assets, which a static file of the same name replaces.
+    /// Without `fingerprint` (the dev server) CSS and JS keep their names, so a changed
+    /// stylesheet can replace the old one in an open page.
     pub fn collect(
         static_files: &BTreeMap<String, PathBuf>,
         content_files: &[(String, PathBuf)],
         built_in: Vec<(String, String)>,
+        fingerprint: bool,
     ) -> Result<Self, Diagnostics> {
-        let mut assets = Self::default();
+        let mut assets = Self {
+            fingerprint,
+            ..Self::default()
+        };
         let mut diagnostics = Diagnostics::default();
         for (name, text) in built_in {
             if !static_files.contains_key(&name) {
@@ -71,7 +78,11 @@ impl Assets {
     }
 
     fn add_fingerprinted(&mut self, name: &str, bytes: Vec<u8>) {
-        let path = fingerprinted_name(name, &bytes);
+        let path = if self.fingerprint {
+            fingerprinted_name(name, &bytes)
+        } else {
+            name.to_owned()
+        };
         self.urls.insert(name.to_owned(), format!("/{path}"));
         self.files.push(OutputFile::new(path, bytes));
     }
@@ -123,6 +134,7 @@ mod tests {
             &statics,
             &[],
             vec![("checklist.js".into(), "builtin()".into())],
+            true,
         )
         .unwrap();
         assert_eq!(assets.files.len(), 2);
@@ -132,5 +144,10 @@ mod tests {
             &format!("/{}", fingerprinted_name("checklist.js", b"custom()"))
         );
         assert!(assets.files.iter().any(|f| f.path == "logo.png"));
+        let plain = Assets::collect(&statics, &[], Vec::new(), false).unwrap();
+        assert_eq!(
+            plain.urls["checklist.js"], "/checklist.js",
+            "the dev server keeps names"
+        );
     }
 }

@@ -99,14 +99,20 @@ pub fn external_resources(html: &str) -> Vec<(String, String)> {
         };
         let attrs = tag.attrs();
         if *name == "link" {
-            let rel = attrs.iter().find(|(k, _)| k == "rel").map(|(_, v)| v.to_ascii_lowercase());
+            let rel = attrs
+                .iter()
+                .find(|(k, _)| k == "rel")
+                .map(|(_, v)| v.to_ascii_lowercase());
             if !rel.is_some_and(|rel| rel.split_whitespace().any(|r| LOADING_RELS.contains(&r))) {
                 continue;
             }
         }
         for (key, value) in &attrs {
             if attributes.contains(&key.as_str()) {
-                for url in value.split(',').map(|s| s.split_whitespace().next().unwrap_or("")) {
+                for url in value
+                    .split(',')
+                    .map(|s| s.split_whitespace().next().unwrap_or(""))
+                {
                     if is_other_host(url) {
                         found.push(((*name).to_owned(), url.to_owned()));
                     }

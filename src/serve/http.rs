@@ -1,0 +1,234 @@
+//! The dev server's HTTP side: the preview's files from memory, the live-reload script, and
+//! the websocket that tells pages what changed. It answers only with files of the build:
+//! a path that tries to leave the site (`..`, encoded or not) gets 404.
+
+use std::sync::{Arc, RwLock};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::http::{HeaderValue, Response, StatusCode, Uri, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use tokio::sync::broadcast;
+
+use super::preview::Files;
+
+const LIVE_JS: &str = include_str!("../assets/live.js");
+const LIVE_TAG: &str = "<script src=\"/__plumb/live.js\" defer></script>";
+
+/// What the server shows: the last good files, and the current build error, if any.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    pub files: Arc<Files>,
+    pub error: Option<String>,
+    /// Counts successful rebuilds; a page that reconnects to a newer version reloads.
+    pub version: u64,
+}
+
+/// State shared by every request.
+#[derive(Clone)]
+pub struct Live {
+    pub snapshot: Arc<RwLock<Arc<Snapshot>>>,
+    pub events: broadcast::Sender<String>,
+}
+
+impl Live {
+    pub fn current(&self) -> Arc<Snapshot> {
+        self.snapshot.read().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Replaces the snapshot and tells every open page.
+    pub fn publish(&self, snapshot: Snapshot, message: String) {
+        if let Ok(mut current) = self.snapshot.write() {
+            *current = Arc::new(snapshot);
+        }
+        self.events.send(message).ok();
+    }
+}
+
+pub fn router(live: Live) -> Router {
+    Router::new()
+        .route("/__plumb/live.js", get(live_js))
+        .route("/__plumb/socket", get(socket))
+        .fallback(get(file))
+        .with_state(live)
+}
+
+async fn live_js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        LIVE_JS,
+    )
+}
+
+async fn socket(upgrade: WebSocketUpgrade, State(live): State<Live>) -> impl IntoResponse {
+    upgrade.on_upgrade(move |socket| follow(socket, live))
+}
+
+/// Sends the page a greeting with the current state, then every change.
+async fn follow(mut socket: WebSocket, live: Live) {
+    let mut events = live.events.subscribe();
+    let current = live.current();
+    if socket
+        .send(Message::Text(hello(&current).into()))
+        .await
+        .is_err()
+    {
+        return;
+    }
+    while let Ok(message) = events.recv().await {
+        if socket.send(Message::Text(message.into())).await.is_err() {
+            return;
+        }
+    }
+}
+
+pub fn hello(snapshot: &Snapshot) -> String {
+    serde_json::json!({"kind": "hello", "version": snapshot.version, "error": snapshot.error})
+        .to_string()
+}
+
+async fn file(State(live): State<Live>, uri: Uri) -> Response<Body> {
+    let snapshot = live.current();
+    let Some(key) = file_key(uri.path()) else {
+        return not_found(&snapshot);
+    };
+    if let Some(bytes) = snapshot.files.get(&key) {
+        return respond(StatusCode::OK, &key, bytes);
+    }
+    // `/guide` -> `/guide/`, as static hosts do.
+    if !key.is_empty()
+        && !key.ends_with('/')
+        && snapshot.files.contains_key(&format!("{key}/index.html"))
+    {
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = StatusCode::MOVED_PERMANENTLY;
+        if let Ok(location) = HeaderValue::from_str(&format!("{}/", uri.path())) {
+            response.headers_mut().insert(header::LOCATION, location);
+        }
+        return response;
+    }
+    not_found(&snapshot)
+}
+
+/// The key of `path` in the files: percent-decoded, without the leading `/`, `index.html` for
+/// folders. `None` for anything that is not a plain path inside the site.
+pub fn file_key(path: &str) -> Option<String> {
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()?;
+    let relative = decoded.strip_prefix('/')?;
+    if relative.contains(['\\', '\0']) {
+        return None;
+    }
+    if relative
+        .split('/')
+        .any(|segment| segment == ".." || segment == ".")
+    {
+        return None;
+    }
+    if relative.is_empty() || relative.ends_with('/') {
+        return Some(format!("{relative}index.html"));
+    }
+    Some(relative.to_owned())
+}
+
+fn not_found(snapshot: &Snapshot) -> Response<Body> {
+    match (snapshot.files.get("404.html"), &snapshot.error) {
+        (Some(bytes), _) => respond(StatusCode::NOT_FOUND, "404.html", bytes),
+        // No good build yet: a bare page that carries the live script, so the error shows
+        // and the page reloads once the site builds.
+        (None, Some(_)) => respond(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "error.html",
+            b"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>plumb: the site did not build</title></head><body><p>The site did not build yet.</p></body></html>",
+        ),
+        (None, None) => (StatusCode::NOT_FOUND, "Not found").into_response(),
+    }
+}
+
+fn respond(status: StatusCode, path: &str, bytes: &[u8]) -> Response<Body> {
+    let content_type = content_type(path);
+    let body = if content_type.starts_with("text/html") {
+        Body::from(with_live_reload(bytes))
+    } else {
+        Body::from(bytes.to_vec())
+    };
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The page with the live-reload script added to its `<head>` (or its end).
+fn with_live_reload(html: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    match text.find("</head>") {
+        Some(i) => format!("{}{LIVE_TAG}{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{LIVE_TAG}").into_bytes(),
+    }
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("json") => "application/json",
+        Some("webmanifest") => "application/manifest+json",
+        Some("xml") => "application/xml",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("ico") => "image/x-icon",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("pdf") => "application/pdf",
+        Some("woff2") => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_map_to_files_of_the_site_only() {
+        assert_eq!(file_key("/").as_deref(), Some("index.html"));
+        assert_eq!(file_key("/guide/").as_deref(), Some("guide/index.html"));
+        assert_eq!(file_key("/style.css").as_deref(), Some("style.css"));
+        assert_eq!(file_key("/a%20b/").as_deref(), Some("a b/index.html"));
+        for escape in [
+            "/../etc/passwd",
+            "/guide/../../x",
+            "/%2e%2e/x",
+            "/%2E%2E%2Fx",
+            "/a/%2e%2e/%2e%2e/x",
+            "/.%2e/x",
+            "/a\\..\\x",
+            "/a%00b",
+            "/a/./b",
+            "relative",
+        ] {
+            assert_eq!(file_key(escape), None, "{escape}");
+        }
+    }
+
+    #[test]
+    fn live_reload_goes_into_the_head() {
+        let page = with_live_reload(b"<html><head><title>t</title></head><body></body></html>");
+        assert_eq!(
+            String::from_utf8(page).unwrap(),
+            format!("<html><head><title>t</title>{LIVE_TAG}</head><body></body></html>")
+        );
+    }
+}

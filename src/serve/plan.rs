@@ -1,0 +1,183 @@
+//! Rebuild planning: which changed files call for which work.
+//!
+//! The rules, and why:
+//! - `site.toml`, templates, criteria files, and markdown files that appear or disappear change
+//!   what every page shows (navigation, listings, embeds) or which pages exist: a full rebuild,
+//!   which still reuses highlighted code.
+//! - A markdown file that changed in place rebuilds that page alone, unless its front matter
+//!   changed what other pages show of it (title, description, dates, weight, slug, draft,
+//!   template): the preview decides that after reading it, and then rebuilds fully.
+//! - A static file, or a file beside the pages in `content/`, is copied alone.
+//! - Anything else (the output folder, hidden files, editors' swap files, other themes) is not
+//!   the site's, and is ignored.
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+
+use crate::content::is_ignored;
+
+/// What a batch of changes calls for.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RebuildPlan {
+    /// Why everything is rebuilt, when it is.
+    pub full: Option<String>,
+    /// Markdown files changed (or removed), below the root.
+    pub pages: BTreeSet<PathBuf>,
+    /// Static files changed (or removed), below the root.
+    pub statics: BTreeSet<PathBuf>,
+}
+
+impl RebuildPlan {
+    pub fn is_empty(&self) -> bool {
+        self.full.is_none() && self.pages.is_empty() && self.statics.is_empty()
+    }
+
+    fn rebuild_all(&mut self, why: String) {
+        self.full.get_or_insert(why);
+    }
+}
+
+/// Plans the work for `changed` (absolute paths) in the site at `root`, wearing `theme`, whose
+/// output (which the planner ignores) is `output`.
+pub fn plan(root: &Path, output: &Path, theme: &str, changed: &[PathBuf]) -> RebuildPlan {
+    let mut plan = RebuildPlan::default();
+    for path in changed {
+        let Ok(relative) = path.strip_prefix(root) else {
+            continue;
+        };
+        if path.starts_with(output) || !is_site_file(relative) {
+            continue;
+        }
+        let parts: Vec<&str> = relative
+            .components()
+            .filter_map(|c| match c {
+                Component::Normal(part) => part.to_str(),
+                _ => None,
+            })
+            .collect();
+        let shown = relative.display().to_string();
+        match parts.as_slice() {
+            ["site.toml"] => plan.rebuild_all(shown),
+            ["content", .., last] if last.ends_with(".md") => {
+                plan.pages.insert(relative.to_path_buf());
+            }
+            ["content", .., last] if last.ends_with(".toml") => plan.rebuild_all(shown),
+            ["content", _, ..] => {
+                plan.statics.insert(relative.to_path_buf());
+            }
+            ["content"] => plan.rebuild_all(shown),
+            ["templates", ..] => plan.rebuild_all(shown),
+            ["themes", name, "templates", ..] if *name == theme => plan.rebuild_all(shown),
+            ["static", _, ..] => {
+                plan.statics.insert(relative.to_path_buf());
+            }
+            ["themes", name, "static", _, ..] if *name == theme => {
+                plan.statics.insert(relative.to_path_buf());
+            }
+            _ => {}
+        }
+    }
+    plan
+}
+
+/// Hidden files and folders, swap and backup files, and the build's own folders are not the
+/// site's sources.
+fn is_site_file(relative: &Path) -> bool {
+    relative.components().all(|c| match c {
+        Component::Normal(part) => {
+            let part = part.to_string_lossy();
+            !is_ignored(&part) && part != "target" && part != "node_modules"
+        }
+        _ => false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(changed: &[&str], full: Option<&str>, pages: &[&str], statics: &[&str]) {
+        let root = Path::new("/site");
+        let paths: Vec<PathBuf> = changed.iter().map(|p| root.join(p)).collect();
+        let plan = plan(root, &root.join("public"), "guide", &paths);
+        assert_eq!(plan.full.as_deref(), full, "{changed:?}");
+        let as_strings = |set: &BTreeSet<PathBuf>| {
+            set.iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(as_strings(&plan.pages), pages, "{changed:?}");
+        assert_eq!(as_strings(&plan.statics), statics, "{changed:?}");
+    }
+
+    #[test]
+    fn a_page_body_rebuilds_that_page() {
+        check(&["content/guide/a.md"], None, &["content/guide/a.md"], &[]);
+        check(
+            &["content/a.md", "content/a.md"],
+            None,
+            &["content/a.md"],
+            &[],
+        );
+    }
+
+    #[test]
+    fn config_templates_and_criteria_rebuild_everything() {
+        check(&["site.toml"], Some("site.toml"), &[], &[]);
+        check(
+            &["themes/guide/templates/page.html"],
+            Some("themes/guide/templates/page.html"),
+            &[],
+            &[],
+        );
+        check(
+            &["templates/page.html", "content/a.md"],
+            Some("templates/page.html"),
+            &["content/a.md"],
+            &[],
+        );
+        check(
+            &["content/checklists/x.toml"],
+            Some("content/checklists/x.toml"),
+            &[],
+            &[],
+        );
+    }
+
+    #[test]
+    fn static_files_are_copied_alone() {
+        check(&["static/style.css"], None, &[], &["static/style.css"]);
+        check(
+            &["themes/guide/static/style.css"],
+            None,
+            &[],
+            &["themes/guide/static/style.css"],
+        );
+        check(
+            &["content/guide/pic.png"],
+            None,
+            &[],
+            &["content/guide/pic.png"],
+        );
+    }
+
+    #[test]
+    fn what_is_not_the_sites_is_ignored() {
+        check(
+            &[
+                "public/index.html",
+                ".git/index",
+                "content/.a.md.swp",
+                "content/a.md~",
+                "content/4913",
+                "themes/other/templates/page.html",
+                "target/debug/x",
+                "README.md",
+                ".public.staging/index.html",
+            ],
+            None,
+            &[],
+            &[],
+        );
+    }
+}

@@ -1,0 +1,347 @@
+//! The dev server's build, kept in memory and brought up to date change by change.
+//!
+//! A full rebuild runs the same pipeline as `plumb build` (without fingerprints or a service
+//! worker) and keeps what a later change needs: the site, the theme, each page's shared context,
+//! each document's anchors and anchor links. A page whose body changed is then rendered alone.
+//! Nothing here touches `public/`; on any error the last good files stay as they are.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::build::{self, Prepared};
+use crate::config::{BuildOptions, Config};
+use crate::content::{self, DocId, Document, Site};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::markdown::{self, Embeds, Highlighter, Links, RenderContext, Rendered};
+use crate::output::{Contents, OutputFile, feeds};
+use crate::render::{self, RenderInput, Shared};
+use crate::theme::Theme;
+use crate::urls::LinkStyle;
+
+use super::plan::RebuildPlan;
+
+/// The files the server answers with: path below the site -> bytes.
+pub type Files = HashMap<String, Arc<[u8]>>;
+
+/// What a rebuild did, for the terminal and the browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rebuilt {
+    /// What was rebuilt, in words: "everything (site.toml)", "1 page".
+    pub what: String,
+    /// Only stylesheets changed: the browser can swap them without a reload.
+    pub css_only: bool,
+}
+
+/// What became of a changed markdown file.
+enum Page {
+    /// Its page alone was rebuilt.
+    Rebuilt,
+    /// The change reaches other pages (why, in words): a full rebuild is due.
+    Beyond(&'static str),
+}
+
+/// The state a single-page rebuild needs.
+struct Compiled {
+    config: Config,
+    site: Site,
+    theme: Theme,
+    shared: Shared,
+    embeds: Embeds,
+    links: Links,
+    checklist_url: Option<String>,
+    /// Per document, in the order of `Site::documents`: anchors and anchor links (no HTML).
+    bodies: Vec<Rendered>,
+}
+
+pub struct Preview {
+    options: BuildOptions,
+    highlighter: Highlighter,
+    compiled: Option<Compiled>,
+    files: Files,
+}
+
+impl Preview {
+    pub fn new(options: BuildOptions) -> Self {
+        Self {
+            options,
+            highlighter: Highlighter::default(),
+            compiled: None,
+            files: Files::new(),
+        }
+    }
+
+    pub fn files(&self) -> &Files {
+        &self.files
+    }
+
+    pub fn output_dir(&self) -> Option<&Path> {
+        self.compiled
+            .as_ref()
+            .map(|c| c.config.output_dir.as_path())
+    }
+
+    pub fn theme_name(&self) -> Option<&str> {
+        self.compiled.as_ref().map(|c| c.config.theme.as_str())
+    }
+
+    /// Brings the preview up to date with `plan`. On error, the previous files stay.
+    pub fn apply(&mut self, plan: &RebuildPlan) -> Result<Rebuilt, Diagnostics> {
+        if let Some(why) = &plan.full {
+            return self.full().map(|()| Rebuilt {
+                what: format!("everything ({why})"),
+                css_only: false,
+            });
+        }
+        let mut pages = 0;
+        for path in &plan.pages {
+            match self.page(path)? {
+                Page::Rebuilt => pages += 1,
+                Page::Beyond(why) => {
+                    return self.full().map(|()| Rebuilt {
+                        what: format!("everything ({} {why})", path.display()),
+                        css_only: false,
+                    });
+                }
+            }
+        }
+        for path in &plan.statics {
+            if !self.copy_static(path)? {
+                return self.full().map(|()| Rebuilt {
+                    what: format!("everything ({} appeared or went)", path.display()),
+                    css_only: false,
+                });
+            }
+        }
+        let css_only = pages == 0
+            && plan
+                .statics
+                .iter()
+                .all(|p| p.extension().is_some_and(|e| e == "css"));
+        let mut what = Vec::new();
+        if pages > 0 {
+            what.push(format!("{pages} page{}", if pages == 1 { "" } else { "s" }));
+        }
+        if !plan.statics.is_empty() {
+            what.push(format!(
+                "{} static file{}",
+                plan.statics.len(),
+                if plan.statics.len() == 1 { "" } else { "s" }
+            ));
+        }
+        Ok(Rebuilt {
+            what: what.join(" and "),
+            css_only,
+        })
+    }
+
+    /// Rebuilds everything, reusing highlighted code.
+    pub fn full(&mut self) -> Result<(), Diagnostics> {
+        let Prepared {
+            config,
+            site,
+            theme,
+            assets,
+            embeds,
+            mut rendered,
+            diagnostics,
+            ..
+        } = build::prepare(&self.options, &self.highlighter)?;
+        let checklist_url = site
+            .pages
+            .iter()
+            .find(|p| matches!(p.doc.body, content::Body::Checklist(_)))
+            .map(|p| p.doc.url.clone());
+        let input = RenderInput {
+            config: &config,
+            site: &site,
+            theme: &theme,
+            link_style: LinkStyle::Pretty,
+            checklist_url: checklist_url.as_deref(),
+        };
+        let shared = Shared::new(&input).map_err(Diagnostics::from)?;
+        let ids: Vec<DocId> = site.documents().map(|(id, _)| id).collect();
+        let bodies: Vec<Rendered> = rendered
+            .iter_mut()
+            .map(|r| Rendered {
+                html: std::mem::take(&mut r.html),
+                ..r.clone()
+            })
+            .collect();
+        let pages: Vec<Result<OutputFile, Diagnostic>> = ids
+            .into_par_iter()
+            .zip(bodies.into_par_iter())
+            .map(|(id, body)| render::render_document(&input, &shared, id, body))
+            .collect();
+        let mut errors: Diagnostics = pages
+            .iter()
+            .filter_map(|p| p.as_ref().err().cloned())
+            .collect();
+        if errors.has_errors() {
+            errors.sort();
+            return Err(errors);
+        }
+        let mut files = Files::with_capacity(pages.len() + assets.files.len() + 4);
+        let extra = [
+            render::render_not_found(&input, &shared).map_err(Diagnostics::from)?,
+            OutputFile::new(
+                "sitemap.xml".into(),
+                feeds::sitemap(&config, &site).into_bytes(),
+            ),
+            OutputFile::new("atom.xml".into(), feeds::atom(&config, &site).into_bytes()),
+        ];
+        for file in pages.into_iter().flatten().chain(extra).chain(assets.files) {
+            let (path, bytes) = bytes_of(file).map_err(Diagnostics::from)?;
+            files.insert(path, bytes);
+        }
+        let links = links_of(&site);
+        drop(diagnostics);
+        self.files = files;
+        self.compiled = Some(Compiled {
+            config,
+            shared,
+            embeds,
+            links,
+            checklist_url,
+            bodies: rendered,
+            site,
+            theme,
+        });
+        Ok(())
+    }
+
+    /// Rebuilds the page of one markdown file, unless the change reaches beyond it.
+    fn page(&mut self, path: &Path) -> Result<Page, Diagnostics> {
+        let Some(c) = self.compiled.as_mut() else {
+            return Ok(Page::Beyond("changed"));
+        };
+        let Ok(relative) = path.strip_prefix("content") else {
+            return Ok(Page::Beyond("changed"));
+        };
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        let exists = c.config.root.join(path).is_file();
+        let Some((index, (id, old))) = c
+            .site
+            .documents()
+            .enumerate()
+            .find(|(_, (_, d))| d.relative_path == relative)
+        else {
+            return Ok(Page::Beyond(if exists { "appeared" } else { "changed" }));
+        };
+        if !exists {
+            return Ok(Page::Beyond("went"));
+        }
+        let Some(doc) = content::read_document(&c.config, &relative)? else {
+            return Ok(Page::Beyond("became a draft"));
+        };
+        if !same_listing(old, &doc) {
+            return Ok(Page::Beyond("changed what other pages show of it"));
+        }
+        let cx = RenderContext {
+            smart_punctuation: c.config.smart_punctuation,
+            links: &c.links,
+            embeds: &c.embeds,
+            highlighter: &self.highlighter,
+        };
+        let mut body = markdown::render(&doc, id, &cx);
+        let mut errors: Diagnostics = body.diagnostics.iter().cloned().collect();
+        let previous = std::mem::replace(
+            &mut c.bodies[index],
+            Rendered {
+                html: String::new(),
+                ..body.clone()
+            },
+        );
+        set_document(&mut c.site, id, doc);
+        errors.extend(build::check_anchors(&c.site, &c.bodies));
+        if errors.has_errors() {
+            c.bodies[index] = previous;
+            errors.sort();
+            return Err(errors);
+        }
+        let input = RenderInput {
+            config: &c.config,
+            site: &c.site,
+            theme: &c.theme,
+            link_style: LinkStyle::Pretty,
+            checklist_url: c.checklist_url.as_deref(),
+        };
+        body.diagnostics.clear();
+        let file =
+            render::render_document(&input, &c.shared, id, body).map_err(Diagnostics::from)?;
+        let (path, bytes) = bytes_of(file).map_err(Diagnostics::from)?;
+        self.files.insert(path, bytes);
+        Ok(Page::Rebuilt)
+    }
+
+    /// Copies a changed static file. `Ok(false)` when it appeared or went (the asset list
+    /// changes: a full rebuild).
+    fn copy_static(&mut self, path: &Path) -> Result<bool, Diagnostics> {
+        let Some(c) = self.compiled.as_ref() else {
+            return Ok(false);
+        };
+        let source = c.config.root.join(path);
+        let relative = path.to_string_lossy().replace('\\', "/");
+        let name = relative
+            .strip_prefix("static/")
+            .or_else(|| relative.strip_prefix("content/"))
+            .or_else(|| relative.strip_prefix(&format!("themes/{}/static/", c.config.theme)))
+            .unwrap_or(&relative)
+            .to_owned();
+        if !source.is_file() || !self.files.contains_key(&name) {
+            return Ok(false);
+        }
+        let overridden =
+            relative.starts_with("themes/") && c.config.root.join("static").join(&name).is_file();
+        if overridden {
+            return Ok(true);
+        }
+        let bytes = std::fs::read(&source).map_err(|err| {
+            Diagnostics::from(
+                Diagnostic::error(format!("cannot read this file: {err}")).in_file(path),
+            )
+        })?;
+        self.files.insert(name, bytes.into());
+        Ok(true)
+    }
+}
+
+/// Whether two versions of a document show the same in every other page: navigation,
+/// listings, neighbours' links, feed and sitemap.
+fn same_listing(old: &Document, new: &Document) -> bool {
+    let (a, b) = (&old.meta, &new.meta);
+    old.url == new.url
+        && a.title == b.title
+        && a.description == b.description
+        && a.date == b.date
+        && a.updated == b.updated
+        && a.weight == b.weight
+        && a.draft == b.draft
+}
+
+fn set_document(site: &mut Site, id: DocId, doc: Document) {
+    match id {
+        DocId::Section(i) => site.sections[i].doc = doc,
+        DocId::Page(i) => site.pages[i].doc = doc,
+    }
+}
+
+fn links_of(site: &Site) -> Links {
+    site.documents()
+        .map(|(id, doc)| (doc.relative_path.clone(), (doc.url.clone(), id)))
+        .collect()
+}
+
+fn bytes_of(file: OutputFile) -> Result<(String, Arc<[u8]>), Diagnostic> {
+    let bytes: Arc<[u8]> = match file.contents {
+        Contents::Bytes(bytes) => bytes.into(),
+        Contents::Copy(from) => std::fs::read(&from)
+            .map_err(|err| {
+                Diagnostic::error(format!("cannot read this file: {err}")).in_file(&from)
+            })?
+            .into(),
+    };
+    Ok((file.path, bytes))
+}
