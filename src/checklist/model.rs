@@ -52,7 +52,7 @@ pub struct DimensionDef {
     pub description: String,
     /// The dimension's weight in the overall score.
     #[serde(default = "one")]
-    #[schemars(range(min = 1))]
+    #[schemars(range(min = 1, max = 1000))]
     pub weight: u32,
 }
 
@@ -78,7 +78,7 @@ pub struct QuestionDef {
     pub find_out: Option<String>,
     /// The question's weight within its dimension.
     #[serde(default = "one")]
-    #[schemars(range(min = 1))]
+    #[schemars(range(min = 1, max = 1000))]
     pub weight: u32,
     /// The version in which this question's meaning last changed: answers saved under an older
     /// version are dropped.
@@ -114,8 +114,9 @@ pub struct OptionDef {
     /// The answer as the reader sees it.
     #[schemars(with = "String")]
     pub label: Spanned<String>,
-    /// Points this answer scores; higher means more independent.
+    /// Points this answer scores (0 to 1000); higher means more independent.
     #[serde(default)]
+    #[schemars(range(max = 1000))]
     pub points: u32,
     /// Who holds the question's control point given this answer.
     pub holder: Option<Holder>,

@@ -56,6 +56,10 @@ impl Check<'_> {
     }
 }
 
+/// The largest weight or number of points. Scores stay exact far below 2^53, so the browser
+/// script's doubles agree with the reference's integers (and nothing overflows).
+const LIMIT: u32 = 1000;
+
 fn is_id(id: &str) -> bool {
     !id.is_empty()
         && id.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
@@ -97,11 +101,11 @@ pub fn validate(raw: CriteriaFile, source: &Source) -> Result<Checklist, Diagnos
     check.unique(raw.dimensions.iter().map(|d| &d.id), "dimension");
     for dimension in &raw.dimensions {
         check.not_empty(&dimension.title, "dimension title");
-        if dimension.weight == 0 {
+        if dimension.weight == 0 || dimension.weight > LIMIT {
             check.error(
                 dimension.id.span(),
-                format!("dimension `{}` has weight 0", dimension.id.get_ref()),
-                "weights are 1 or more; remove the dimension to leave it out",
+                format!("dimension `{}` has weight {}", dimension.id.get_ref(), dimension.weight),
+                format!("weights run from 1 to {LIMIT}; remove the dimension to leave it out"),
             );
         }
     }
@@ -152,11 +156,11 @@ fn check_question(
             hint,
         );
     }
-    if question.weight == 0 {
+    if question.weight == 0 || question.weight > LIMIT {
         check.error(
             question.id.span(),
-            format!("question `{id}` has weight 0"),
-            "weights are 1 or more; remove the question to leave it out",
+            format!("question `{id}` has weight {}", question.weight),
+            format!("weights run from 1 to {LIMIT}; remove the question to leave it out"),
         );
     }
     let options = question.options.get_ref();
@@ -170,6 +174,13 @@ fn check_question(
     check.unique(options.iter().map(|o| &o.id), "option");
     for option in options {
         check.not_empty(&option.label, "option label");
+        if option.points > LIMIT {
+            check.error(
+                option.id.span(),
+                format!("option `{}` scores {} points", option.id.get_ref(), option.points),
+                format!("points run from 0 to {LIMIT}"),
+            );
+        }
         if option.unsure && (option.points > 0 || option.holder.is_some()) {
             check.error(
                 option.id.span(),
@@ -287,7 +298,7 @@ fn check_bands(check: &mut Check<'_>, bands: &[BandDef]) {
                 format!("start band `{}` at {expected}", band.id.get_ref()),
             );
         }
-        expected = expected.max(max + 1);
+        expected = expected.max(max.saturating_add(1));
     }
     if let Some(last) = sorted.last()
         && expected <= 100
