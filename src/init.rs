@@ -37,6 +37,10 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../themes/guide/templates/page.html"),
     ),
     (
+        "themes/guide/templates/macros.html",
+        include_str!("../themes/guide/templates/macros.html"),
+    ),
+    (
         "themes/guide/templates/nav.html",
         include_str!("../themes/guide/templates/nav.html"),
     ),

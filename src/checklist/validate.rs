@@ -104,7 +104,11 @@ pub fn validate(raw: CriteriaFile, source: &Source) -> Result<Checklist, Diagnos
         if dimension.weight == 0 || dimension.weight > LIMIT {
             check.error(
                 dimension.id.span(),
-                format!("dimension `{}` has weight {}", dimension.id.get_ref(), dimension.weight),
+                format!(
+                    "dimension `{}` has weight {}",
+                    dimension.id.get_ref(),
+                    dimension.weight
+                ),
                 format!("weights run from 1 to {LIMIT}; remove the dimension to leave it out"),
             );
         }
@@ -177,7 +181,11 @@ fn check_question(
         if option.points > LIMIT {
             check.error(
                 option.id.span(),
-                format!("option `{}` scores {} points", option.id.get_ref(), option.points),
+                format!(
+                    "option `{}` scores {} points",
+                    option.id.get_ref(),
+                    option.points
+                ),
                 format!("points run from 0 to {LIMIT}"),
             );
         }

@@ -176,33 +176,12 @@ impl<'a> State<'a, '_> {
                 }
                 self.push(event);
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = self.resolve_link(dest_url, &range);
-                self.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = self.resolve_link(dest_url, &range);
-                self.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
+            Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
+                    let written = std::mem::replace(dest_url, CowStr::Borrowed(""));
+                    *dest_url = self.resolve_link(written, &range);
+                }
+                self.push(Event::Start(tag));
             }
             Event::Text(ref text) | Event::Code(ref text) => {
                 self.rendered.word_count += text.split_whitespace().count();
