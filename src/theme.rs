@@ -278,10 +278,25 @@ fn template_error(
         (Some(file), Some((line, col))) => diagnostic
             .at(file, offset_of(&file.text, line, col))
             .with_hint(hint),
-        // tera does not say where a render error happened: name the template, not a line.
-        (Some(file), None) => diagnostic.in_file(&file.path).with_hint(hint),
+        // tera does not say where a render error happened: point at the first use of the
+        // variable or function it names, or else at the template as a whole.
+        (Some(file), None) => {
+            let span =
+                named_in(detail).and_then(|name| file.text.find(name).map(|i| i..i + name.len()));
+            match span {
+                Some(span) => diagnostic.at(file, span).with_hint(hint),
+                None => diagnostic.in_file(&file.path).with_hint(hint),
+            }
+        }
         (None, _) => diagnostic.with_hint(hint),
     }
+}
+
+/// The first name between backticks in tera's message (`Variable `page.x` not found...`).
+fn named_in(message: &str) -> Option<&str> {
+    let start = message.find('`')? + 1;
+    let end = message[start..].find('`')? + start;
+    (end > start).then(|| &message[start..end])
 }
 
 fn quoted_name(message: &str) -> Option<&str> {
@@ -361,7 +376,7 @@ mod tests {
         let err = tera.render("page.html", &tera::Context::new()).unwrap_err();
         let shown = template_error(&err, &files("page.html", text), Some("page.html")).to_string();
         assert!(
-            shown.starts_with("themes/t/templates/page.html: error: template error:"),
+            shown.starts_with("themes/t/templates/page.html:1:7: error: template error:"),
             "{shown}"
         );
         assert!(shown.contains("nothing.here"), "{shown}");

@@ -109,6 +109,9 @@ pub struct Split {
 
 const FENCE: &str = "+++";
 
+/// How many closing `+++` lines `parse` tries before it reports the first one's error.
+const MAX_CUTS: usize = 8;
+
 /// Finds the front matter of `text`: `+++` alone on the first line, the TOML, `+++` alone on a
 /// line. A byte-order mark before it is allowed; so are `\r\n` line ends.
 pub fn split(source: &Source) -> Result<Split, Diagnostic> {
@@ -158,7 +161,9 @@ fn unterminated(source: &Source) -> Diagnostic {
 /// line after which it parses; if none does, the error is the first cut's.
 pub fn parse(source: &Source) -> Result<(FrontMatter, usize), Diagnostic> {
     let mut first_error = None;
-    for split in splits(source)? {
+    // Each cut parses the header again: a few cover any multi-line string an author writes,
+    // and the bound keeps a file of many `+++` lines from costing quadratic time.
+    for split in splits(source)?.take(MAX_CUTS) {
         let header = &source.text[split.header.clone()];
         match toml_input::parse(source, header, split.header.start) {
             Ok(front_matter) => return Ok((front_matter, split.body)),
