@@ -1,8 +1,8 @@
 //! `plumb serve`: a preview for authors that follows every save.
 //!
-//! One thread owns the [`preview::Preview`] and rebuilds it for each batch of file changes
+//! One thread owns the `Preview` and rebuilds it for each batch of file changes
 //! (notify, debounced by a few milliseconds); it publishes the result as a new
-//! [`http::Snapshot`] and a message to open pages. The HTTP server answers from the current
+//! `Snapshot` and a message to open pages. The HTTP server answers from the current
 //! snapshot, so a reader never sees a half-built site, and a failed rebuild leaves the last good
 //! files in place with the error shown over every page. Serve writes nothing to disk.
 

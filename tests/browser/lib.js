@@ -200,3 +200,20 @@ function watch(page) {
 }
 
 module.exports = { REPO, FIXTURES, PLUMB_BIN, CSP, buildFixture, serve, launch, watch, cleanup, tempDir };
+
+// Copy a fixture site to a temp dir (removed by cleanup()), adding the plain test theme when the
+// fixture has no themes/, without building it: for `plumb serve`, which builds in memory.
+// Returns {dir, root}: the temp dir and the site's folder inside it.
+function copyFixture(name) {
+  const src = path.join(FIXTURES, name);
+  if (!fs.existsSync(path.join(src, "site.toml"))) throw new Error("no fixture site at " + src);
+  const dir = tempDir(name);
+  const root = path.join(dir, "site");
+  fs.cpSync(src, root, { recursive: true });
+  if (!fs.existsSync(path.join(root, "themes"))) {
+    fs.cpSync(path.join(FIXTURES, "_theme"), path.join(root, "themes", "plain"), { recursive: true });
+  }
+  return { dir, root };
+}
+
+module.exports.copyFixture = copyFixture;
