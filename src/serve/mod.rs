@@ -54,6 +54,26 @@ pub fn serve(options: ServeOptions) -> Result<(), Diagnostics> {
     build.base_url = Some(url.clone());
     let root = build.root.clone();
 
+    // Watch before the first build, so a save made while it runs is not missed.
+    let (changes, batches) = mpsc::channel();
+    let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
+        if let Ok(events) = result {
+            // Reading files (the rebuild itself does) is not a change.
+            let paths: Vec<PathBuf> = events
+                .into_iter()
+                .filter(|e| is_change(&e.event.kind))
+                .flat_map(|e| e.event.paths)
+                .collect();
+            if !paths.is_empty() {
+                changes.send(paths).ok();
+            }
+        }
+    })
+    .map_err(|err| watch_error(&err))?;
+    debouncer
+        .watch(&root, RecursiveMode::Recursive)
+        .map_err(|err| watch_error(&err))?;
+
     let mut preview = Preview::new(build);
     let start = Instant::now();
     let first = preview.full();
@@ -61,7 +81,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Diagnostics> {
         snapshot: Arc::new(RwLock::new(Arc::new(Snapshot::default()))),
         events: broadcast::channel(64).0,
     };
-    if address.port() != options.port {
+    if options.port != 0 && address.port() != options.port {
         eprintln!(
             "port {} is taken; using {} instead",
             options.port,
@@ -82,25 +102,6 @@ pub fn serve(options: ServeOptions) -> Result<(), Diagnostics> {
     if options.open {
         open_browser(&url);
     }
-
-    let (changes, batches) = mpsc::channel();
-    let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
-        if let Ok(events) = result {
-            // Reading files (the rebuild itself does) is not a change.
-            let paths: Vec<PathBuf> = events
-                .into_iter()
-                .filter(|e| is_change(&e.event.kind))
-                .flat_map(|e| e.event.paths)
-                .collect();
-            if !paths.is_empty() {
-                changes.send(paths).ok();
-            }
-        }
-    })
-    .map_err(|err| watch_error(&err))?;
-    debouncer
-        .watch(&root, RecursiveMode::Recursive)
-        .map_err(|err| watch_error(&err))?;
 
     let rebuilds = live.clone();
     std::thread::spawn(move || rebuild_loop(&root, &mut preview, &rebuilds, &batches));
@@ -168,11 +169,15 @@ fn rebuild_loop(
     batches: &mpsc::Receiver<Vec<PathBuf>>,
 ) {
     let mut version = 1;
+    // The changes of a failed rebuild, carried into the next one until a rebuild takes them:
+    // otherwise a later, partial rebuild would hide the error or drop what they changed.
+    let mut unbuilt: Vec<PathBuf> = Vec::new();
     while let Ok(mut changed) = batches.recv() {
         // Whatever arrived while the last rebuild ran belongs to this one.
         while let Ok(more) = batches.try_recv() {
             changed.extend(more);
         }
+        changed.append(&mut unbuilt);
         let output = preview
             .output_dir()
             .map_or_else(|| root.join("public"), PathBuf::from);
@@ -197,6 +202,7 @@ fn rebuild_loop(
             Err(diagnostics) => {
                 crate::diagnostic::print(diagnostics);
                 println!("{what_changed}: the build failed; still serving the last good site");
+                unbuilt = changed;
             }
         }
         publish(live, preview, result.as_ref().map(|r| r.css_only), version);

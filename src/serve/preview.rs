@@ -95,6 +95,15 @@ impl Preview {
                 css_only: false,
             });
         }
+        // Static files first: they cannot fail on another file's error.
+        for path in &plan.statics {
+            if !self.copy_static(path)? {
+                return self.full().map(|()| Rebuilt {
+                    what: format!("everything ({} appeared or went)", path.display()),
+                    css_only: false,
+                });
+            }
+        }
         let mut pages = 0;
         for path in &plan.pages {
             match self.page(path)? {
@@ -105,14 +114,6 @@ impl Preview {
                         css_only: false,
                     });
                 }
-            }
-        }
-        for path in &plan.statics {
-            if !self.copy_static(path)? {
-                return self.full().map(|()| Rebuilt {
-                    what: format!("everything ({} appeared or went)", path.display()),
-                    css_only: false,
-                });
             }
         }
         let css_only = pages == 0

@@ -170,17 +170,21 @@ function launch() {
 
 // Collect everything that should make a test fail: uncaught errors, CSP violations,
 // console errors, HTTP errors (the browser's own /favicon.ico probe excepted).
-function watch(page) {
+// `notFound`: URLs (a RegExp) that must answer 404 in the test; their 404 is not a problem.
+function watch(page, { notFound = null } = {}) {
   const problems = [];
+  const expected = (url) => notFound !== null && notFound.test(url);
   page.on("pageerror", (e) => problems.push("page error: " + (e && e.message)));
   page.on("console", (m) => {
     const text = m.text();
     if (/Content[- ]Security[- ]Policy/i.test(text)) problems.push("CSP violation: " + text);
-    else if (m.type() === "error" && !/\/favicon\.ico$/.test((m.location() || {}).url || "")) {
+    else if (m.type() === "error" && !/\/favicon\.ico$/.test((m.location() || {}).url || "")
+      && !(expected((m.location() || {}).url || "") && / 404 /.test(text))) {
       problems.push("console error: " + text);
     }
   });
   page.on("response", (r) => {
+    if (r.status() === 404 && expected(r.url())) return;
     if (r.status() >= 400 && !/\/favicon\.ico$/.test(new URL(r.url()).pathname)) {
       problems.push(`HTTP ${r.status()} for ${r.url()}`);
     }

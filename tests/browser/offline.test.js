@@ -214,7 +214,7 @@ test("shipped guide: after one visit every page, the checklist and the 404 page 
   try {
     const page = await context.newPage();
     page.on("request", (r) => { if (online) requests.push(r.url()); });
-    const guard = watch(page);
+    const guard = watch(page, { notFound: /\/no\/such\/page\/$/ });
 
     // Online: one visit to the home page.
     const res = await page.goto(server.url);
@@ -293,7 +293,8 @@ test("shipped guide: after one visit every page, the checklist and the 404 page 
     await settle(page);
 
     // An unknown path: the site's own 404 page, styled, from the cache.
-    await page.goto(origin + "/no/such/page/");
+    const missing = await page.goto(origin + "/no/such/page/");
+    assert.equal(missing && missing.status(), 404, "an unknown path answers 404 offline");
     assert.equal(await h1Text(page), h1OnDisk(path.join(out, "404.html")), "the site's 404 page offline");
     assert.ok(await page.locator(".not-found").count() === 1, "the 404 page's content");
     await assertStyled(page, "offline 404 page");
@@ -402,7 +403,7 @@ test("sub-path /guide/: worker scope, manifest start_url and offline pages (404 
     const origin = new URL(server.url).origin;
 
     const page = await context.newPage();
-    const guard = watch(page);
+    const guard = watch(page, { notFound: /\/no\/such\/page\/$/ });
     const res = await page.goto(server.url);
     assert.equal(res.status(), 200);
     const expected = files.map((f) => new URL(f, server.url).href);
@@ -443,6 +444,7 @@ test("sub-path /guide/: worker scope, manifest start_url and offline pages (404 
     // Unknown path under /guide/: the 404 page with its stylesheet (absolute /guide/ URLs) from the cache.
     const r404 = await page.goto(server.url + "no/such/page/");
     assert.ok(r404, "a response for the unknown path");
+    assert.equal(r404.status(), 404, "an unknown path answers 404 offline");
     assert.equal(await h1Text(page), h1OnDisk(path.join(out, "404.html")), "the site's 404 page offline");
     const sheets = await page.evaluate(() => Array.from(document.querySelectorAll('link[rel~="stylesheet"]'), (l) => l.href));
     assert.ok(sheets.length > 0 && sheets.every((h) => h.startsWith(server.url)), "the 404 page's stylesheets are under /guide/: " + sheets);
