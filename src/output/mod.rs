@@ -146,6 +146,11 @@ pub struct Staging {
 impl Staging {
     pub fn begin(output: &Path) -> io::Result<Self> {
         let (staging, old) = sibling_folders(output)?;
+        // A build killed between the two renames of a non-atomic swap left the previous output
+        // aside: put it back before anything else.
+        if !output.exists() && old.exists() {
+            fs::rename(&old, output)?;
+        }
         if staging.exists() {
             fs::remove_dir_all(&staging)?;
         }
@@ -223,6 +228,12 @@ fn swap(staging: &Path, output: &Path, old: &Path) -> io::Result<()> {
         fs::remove_dir_all(old)?;
     }
     if output.exists() {
+        // One atomic step where the system has one: the output folder is the old build or the
+        // new one at every instant, so a build killed here leaves a complete site.
+        if exchange(staging, output).is_ok() {
+            // `staging` now holds the previous build.
+            return fs::remove_dir_all(staging);
+        }
         fs::rename(output, old)?;
     }
     if let Err(err) = fs::rename(staging, output) {
@@ -235,6 +246,18 @@ fn swap(staging: &Path, output: &Path, old: &Path) -> io::Result<()> {
         fs::remove_dir_all(old)?;
     }
     Ok(())
+}
+
+/// Exchanges two folders atomically (`renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
 }
 
 #[cfg(test)]
