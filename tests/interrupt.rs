@@ -41,22 +41,7 @@ fn grow(site: &Fixture) {
 }
 
 fn tree(output: &Path) -> Tree {
-    let mut files: Tree = walkdir::WalkDir::new(output)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(output)
-                .expect("inside")
-                .to_string_lossy()
-                .into_owned();
-            (rel, fs::read(e.path()).expect("read"))
-        })
-        .collect();
-    files.sort();
-    files
+    common::tree(output)
 }
 
 fn plumb(root: &Path) -> Command {

@@ -67,24 +67,28 @@ impl Fixture {
 
     /// Every output file with its bytes, sorted by path.
     pub fn snapshot_tree(&self) -> Vec<(String, Vec<u8>)> {
-        let out = self.output();
-        let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(&out)
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                let rel = e
-                    .path()
-                    .strip_prefix(&out)
-                    .expect("inside")
-                    .to_string_lossy()
-                    .into_owned();
-                (rel, fs::read(e.path()).expect("read"))
-            })
-            .collect();
-        files.sort();
-        files
+        tree(&self.output())
     }
+}
+
+/// Every file below `dir` with its bytes, sorted by path.
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("inside")
+                .to_string_lossy()
+                .into_owned();
+            (rel, fs::read(e.path()).expect("read"))
+        })
+        .collect();
+    files.sort();
+    files
 }
 
 pub fn copy_tree(from: &Path, to: &Path) {
