@@ -34,7 +34,18 @@ impl Check<'_> {
         }
     }
 
-    /// Reports ids seen twice; returns the ids in order.
+    /// Reports a weight outside 1 to [`LIMIT`] of the `what` with this id.
+    fn weight(&mut self, id: &Spanned<String>, what: &str, weight: u32) {
+        if weight == 0 || weight > LIMIT {
+            self.error(
+                id.span(),
+                format!("{what} `{}` has weight {weight}", id.get_ref()),
+                format!("weights run from 1 to {LIMIT}; remove the {what} to leave it out"),
+            );
+        }
+    }
+
+    /// Reports ids that are malformed or seen twice.
     fn unique<'i>(&mut self, ids: impl Iterator<Item = &'i Spanned<String>>, what: &str) {
         let mut seen: HashMap<&str, ()> = HashMap::new();
         for id in ids {
@@ -101,17 +112,7 @@ pub fn validate(raw: CriteriaFile, source: &Source) -> Result<Checklist, Diagnos
     check.unique(raw.dimensions.iter().map(|d| &d.id), "dimension");
     for dimension in &raw.dimensions {
         check.not_empty(&dimension.title, "dimension title");
-        if dimension.weight == 0 || dimension.weight > LIMIT {
-            check.error(
-                dimension.id.span(),
-                format!(
-                    "dimension `{}` has weight {}",
-                    dimension.id.get_ref(),
-                    dimension.weight
-                ),
-                format!("weights run from 1 to {LIMIT}; remove the dimension to leave it out"),
-            );
-        }
+        check.weight(&dimension.id, "dimension", dimension.weight);
     }
     let dimension_ids: Vec<&str> = raw
         .dimensions
@@ -160,13 +161,7 @@ fn check_question(
             hint,
         );
     }
-    if question.weight == 0 || question.weight > LIMIT {
-        check.error(
-            question.id.span(),
-            format!("question `{id}` has weight {}", question.weight),
-            format!("weights run from 1 to {LIMIT}; remove the question to leave it out"),
-        );
-    }
+    check.weight(&question.id, "question", question.weight);
     let options = question.options.get_ref();
     if options.len() < 2 {
         check.error(
