@@ -290,13 +290,14 @@ pub(crate) fn link_tree(site: &mut Site) {
     }
 }
 
-/// Weight (lower first, unweighted last), then date (newest first), then title, then URL.
+/// Weight (lower first, unweighted last), then date (newest first), then title in natural
+/// order (`Part 2` before `Part 10`, `é` beside `e`), then URL.
 fn display_order(a: &Document, b: &Document) -> std::cmp::Ordering {
     let weight = |d: &Document| (d.meta.weight.is_none(), d.meta.weight);
     weight(a)
         .cmp(&weight(b))
         .then_with(|| b.meta.date.cmp(&a.meta.date))
-        .then_with(|| a.meta.title.cmp(&b.meta.title))
+        .then_with(|| lexical_sort::natural_lexical_cmp(&a.meta.title, &b.meta.title))
         .then_with(|| a.url.cmp(&b.url))
 }
 
@@ -337,6 +338,22 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(titles(&site, 0), ["W1", "W2", "New", "Old", "A", "B"]);
+    }
+
+    #[test]
+    fn titles_order_as_people_count() {
+        let site = assemble(vec![
+            doc("p10.md", "title = 'Part 10'"),
+            doc("p2.md", "title = 'Part 2'"),
+            doc("p1.md", "title = 'Part 1'"),
+            doc("z.md", "title = 'Zones'"),
+            doc("e.md", "title = 'Étapes'"),
+        ])
+        .unwrap();
+        assert_eq!(
+            titles(&site, 0),
+            ["Étapes", "Part 1", "Part 2", "Part 10", "Zones"]
+        );
     }
 
     #[test]
