@@ -229,7 +229,11 @@ fn run<S: Sink>(
                 .get(&file.path)
                 .cloned()
                 .unwrap_or_else(|| format!("public/{}", file.path).into());
-            let html = String::from_utf8_lossy(bytes);
+            // Rendered pages are UTF-8; the strict check is the fast one.
+            let html = std::str::from_utf8(bytes).map_or_else(
+                |_| String::from_utf8_lossy(bytes),
+                std::borrow::Cow::Borrowed,
+            );
             let problems = offline::check_external(&file.path, &html, &source, severity);
             if !problems.is_empty() {
                 lock(&found).extend(problems);

@@ -69,16 +69,16 @@ pub fn tags(html: &str) -> impl Iterator<Item = Tag<'_>> {
 
 /// The offset of the `>` closing a tag, skipping quoted attribute values.
 fn tag_end(tag: &str) -> Option<usize> {
-    let mut quote = None;
-    for (i, c) in tag.char_indices() {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (None, '>') => return Some(i),
-            _ => {}
+    // Quotes and `>` are ASCII, so the offsets found are character boundaries.
+    let bytes = tag.as_bytes();
+    let mut at = 0;
+    loop {
+        let i = at + memchr::memchr3(b'>', b'"', b'\'', &bytes[at..])?;
+        if bytes[i] == b'>' {
+            return Some(i);
         }
+        at = i + 2 + memchr::memchr(bytes[i], &bytes[i + 1..])?;
     }
-    None
 }
 
 /// `name="value"` pairs of a tag's attribute text (names lowercased).
@@ -135,5 +135,13 @@ mod tests {
         assert_eq!(found[1].attr("data-x").as_deref(), Some("1 > 0"));
         assert_eq!(found[1].attr("hidden").as_deref(), Some(""));
         assert_eq!(found[2].attr("src").as_deref(), Some("pic.png"));
+    }
+
+    #[test]
+    fn a_tag_ends_at_the_first_unquoted_close() {
+        let tag = r#" title="it's > x" alt='say "hi" >'>after"#;
+        assert_eq!(tag_end(tag), tag.find(">after"));
+        assert_eq!(tag_end(r#" title="never closed>"#), None);
+        assert_eq!(tag_end(">"), Some(0));
     }
 }

@@ -5,6 +5,8 @@
 //! [`OutputFile`]s in memory. Every URL in a context is root-relative; the [`Rewriter`] of each
 //! page makes them relative as the last step.
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -65,7 +67,7 @@ pub struct Shared {
     nav: Vec<Value>,
     /// The theme's `nav.html` rendered once per section (same indexes as `nav`), when the theme
     /// has one: pages then get it as `nav_html` instead of rendering `nav` themselves.
-    nav_html: Option<Vec<String>>,
+    nav_html: Option<Vec<NavHtml>>,
     /// Per page: the short form used in listings and prev/next.
     page_summaries: Vec<Value>,
 }
@@ -87,14 +89,14 @@ impl Shared {
             .map(|current| nav_for(input.site, current))
             .collect();
         let nav_html = if input.theme.has_template(NAV_TEMPLATE) {
-            let rendered: Result<Vec<String>, Diagnostic> = nav
+            let rendered: Result<Vec<NavHtml>, Diagnostic> = nav
                 .par_iter()
                 .map(|nav| {
                     let mut context = Map::new();
                     context.insert("site".to_owned(), site.clone());
                     context.insert("lang".to_owned(), Value::String(config.language.clone()));
                     context.insert("nav".to_owned(), nav.clone());
-                    render_with(input.theme, NAV_TEMPLATE, context)
+                    render_with(input.theme, NAV_TEMPLATE, context).map(NavHtml::new)
                 })
                 .collect();
             Some(rendered?)
@@ -113,19 +115,41 @@ impl Shared {
 /// The theme's navigation partial, rendered once per section instead of once per page.
 pub const NAV_TEMPLATE: &str = "nav.html";
 
-/// Marks the link to `url` in a navigation partial as the current page.
-fn mark_current(nav: &str, url: &str) -> String {
-    let link = format!("href=\"{url}\"");
-    match nav.find(&link) {
-        Some(i) => {
-            let end = i + link.len();
-            let mut marked = String::with_capacity(nav.len() + 22);
-            marked.push_str(&nav[..end]);
-            marked.push_str(" aria-current=\"page\"");
-            marked.push_str(&nav[end..]);
-            marked
+/// A rendered navigation partial, with where each link's `href="…"` ends, so that marking the
+/// current page on each of thousands of pages is a lookup, not a search.
+struct NavHtml {
+    html: String,
+    /// URL -> offset just past the closing quote of its first `href`.
+    links: HashMap<String, usize>,
+}
+
+impl NavHtml {
+    fn new(html: String) -> Self {
+        const HREF: &str = "href=\"";
+        let mut links = HashMap::new();
+        for (at, _) in html.match_indices(HREF) {
+            let start = at + HREF.len();
+            if let Some(len) = html[start..].find('"') {
+                let url = &html[start..start + len];
+                links.entry(url.to_owned()).or_insert(start + len + 1);
+            }
         }
-        None => nav.to_owned(),
+        Self { html, links }
+    }
+
+    /// The partial with the link to `url` marked as the current page.
+    fn mark_current(&self, url: &str) -> String {
+        const CURRENT: &str = " aria-current=\"page\"";
+        match self.links.get(url) {
+            Some(&end) => {
+                let mut marked = String::with_capacity(self.html.len() + CURRENT.len());
+                marked.push_str(&self.html[..end]);
+                marked.push_str(CURRENT);
+                marked.push_str(&self.html[end..]);
+                marked
+            }
+            None => self.html.clone(),
+        }
     }
 }
 
@@ -267,7 +291,7 @@ fn base_context(
     let section = section.min(shared.nav.len() - 1);
     match &shared.nav_html {
         Some(nav_html) => {
-            let html = mark_current(&nav_html[section], url);
+            let html = nav_html[section].mark_current(url);
             context.insert("nav_html".to_owned(), Value::String(html));
         }
         None => {
@@ -333,12 +357,13 @@ mod tests {
 
     #[test]
     fn the_current_page_is_marked_in_the_navigation() {
-        let nav = r#"<a href="/a/">A</a><a href="/a/b/">B</a>"#;
+        let html = r#"<a href="/a/">A</a><a href="/a/b/">B</a><a href="/a/b/">again</a>"#;
+        let nav = NavHtml::new(html.to_owned());
         assert_eq!(
-            mark_current(nav, "/a/b/"),
-            r#"<a href="/a/">A</a><a href="/a/b/" aria-current="page">B</a>"#
+            nav.mark_current("/a/b/"),
+            r#"<a href="/a/">A</a><a href="/a/b/" aria-current="page">B</a><a href="/a/b/">again</a>"#
         );
-        assert_eq!(mark_current(nav, "/c/"), nav);
+        assert_eq!(nav.mark_current("/c/"), html);
     }
 
     #[test]

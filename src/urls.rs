@@ -29,9 +29,18 @@ const ATTRIBUTES: [&str; 4] = ["href", "src", "action", "poster"];
 impl Rewriter<'_> {
     /// The URL to write for `target` (root-relative, e.g. `/a/b/#x`).
     pub fn url(&self, target: &str) -> String {
+        let mut url = String::new();
+        self.push_url(&mut url, target);
+        url
+    }
+
+    fn push_url(&self, out: &mut String, target: &str) {
         match *self {
-            Rewriter::UnderBase(base) => format!("{base}{}", &target[1..]),
-            Rewriter::RelativeTo(page, style) => relative(page, target, style),
+            Rewriter::UnderBase(base) => {
+                out.push_str(base);
+                out.push_str(&target[1..]);
+            }
+            Rewriter::RelativeTo(page, style) => push_relative(out, page, target, style),
         }
     }
 
@@ -41,7 +50,7 @@ impl Rewriter<'_> {
         let mut rest = html;
         while let Some(found) = next_url(rest) {
             out.push_str(&rest[..found.start]);
-            out.push_str(&self.url(&rest[found.start..found.end]));
+            self.push_url(&mut out, &rest[found.start..found.end]);
             rest = &rest[found.end..];
         }
         out.push_str(rest);
@@ -77,39 +86,54 @@ fn next_url(html: &str) -> Option<std::ops::Range<usize>> {
     None
 }
 
-/// `target` (root-relative) as seen from the page at root-relative `page`: up to the folders
-/// they share, then down to the target.
-pub fn relative(page: &str, target: &str, style: LinkStyle) -> String {
+/// Appends `target` (root-relative) as seen from the page at root-relative `page`: up to the
+/// folders they share, then down to the target. A page has hundreds of links, so this writes
+/// straight into the page's output.
+fn push_relative(out: &mut String, page: &str, target: &str, style: LinkStyle) {
     let split = target.find(['?', '#']).unwrap_or(target.len());
     let (path, suffix) = target.split_at(split);
-    let page_dir: Vec<&str> = page[1..page.rfind('/').unwrap_or(0).max(1)]
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .collect();
-    let target_segments: Vec<&str> = path[1..].split('/').collect();
-    let (target_dir, _) = target_segments.split_at(target_segments.len() - 1);
-    let common = page_dir
-        .iter()
-        .zip(target_dir)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut url = "../".repeat(page_dir.len() - common);
-    url.push_str(&target_segments[common..].join("/"));
-    if style == LinkStyle::IndexFile && (url.is_empty() || url.ends_with('/')) {
-        url.push_str("index.html");
+    // Folders as `a/b/`, without the leading `/`; a page's file name (`404.html`) is dropped.
+    let page_dir = &page[1..page.rfind('/').map_or(1, |i| i + 1)];
+    let path = &path[1..];
+    let target_dir = &path[..path.rfind('/').map_or(0, |i| i + 1)];
+    let mut target_folders = target_dir.split_inclusive('/');
+    let mut shared = 0;
+    let mut ups = 0;
+    for folder in page_dir.split_inclusive('/') {
+        if ups == 0 && target_folders.next() == Some(folder) {
+            shared += folder.len();
+        } else {
+            ups += 1;
+        }
+    }
+    let start = out.len();
+    for _ in 0..ups {
+        out.push_str("../");
+    }
+    out.push_str(&path[shared..]);
+    if style == LinkStyle::IndexFile && (out.len() == start || out.ends_with('/')) {
+        out.push_str("index.html");
     }
     // An empty URL, or one whose first segment has a `:` (which would read as a scheme).
-    let first_segment = url.split('/').next().unwrap_or("");
-    if url.is_empty() || first_segment.contains(':') {
-        url.insert_str(0, "./");
+    let url = &out[start..];
+    if url.is_empty()
+        || url
+            .split('/')
+            .next()
+            .is_some_and(|first| first.contains(':'))
+    {
+        out.insert_str(start, "./");
     }
-    url.push_str(suffix);
-    url
+    out.push_str(suffix);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn relative(page: &str, target: &str, style: LinkStyle) -> String {
+        Rewriter::RelativeTo(page, style).url(target)
+    }
 
     #[test]
     fn relative_urls() {

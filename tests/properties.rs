@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use plumb::checklist::{self, Answers, Checklist};
 use plumb::content::front_matter;
 use plumb::diagnostic::Source;
-use plumb::urls::{LinkStyle, Rewriter, relative};
+use plumb::urls::{LinkStyle, Rewriter};
 use proptest::prelude::*;
 
 // ---------------------------------------------------------------------------------------------
@@ -224,7 +224,7 @@ proptest! {
         target in target_url(),
         style in style(),
     ) {
-        let url = relative(&page, &target, style);
+        let url = Rewriter::RelativeTo(&page, style).url(&target);
         prop_assert!(!url.is_empty());
         prop_assert!(!url.starts_with('/'), "{url} is not relative");
         prop_assert_eq!(
@@ -283,12 +283,12 @@ proptest! {
 }
 
 /// A folder or file name with a `:` is legal in a URL path, but as the first segment of a
-/// relative reference it reads as a scheme (RFC 3986, 4.2): `relative` must write `./a:b/`.
+/// relative reference it reads as a scheme (RFC 3986, 4.2): `Rewriter::url` must write `./a:b/`.
 #[test]
 fn a_colon_in_the_first_segment_is_not_read_as_a_scheme() {
     for style in [LinkStyle::Pretty, LinkStyle::IndexFile] {
         for (page, target) in [("/", "/a:b/"), ("/x/", "/x/c:d.png"), ("/", "/mailto:x")] {
-            let url = relative(page, target, style);
+            let url = Rewriter::RelativeTo(page, style).url(target);
             assert_eq!(
                 resolve(page, &url),
                 expected_target(target, style),
