@@ -5,7 +5,9 @@
 (function () {
   "use strict";
   var scrollKey = "plumb-scroll:" + location.pathname;
-  var version = null;
+  // The build this page came from: a newer one announced on connecting means a reload.
+  var script = document.currentScript;
+  var version = script && script.dataset.version ? Number(script.dataset.version) : null;
   var overlay = null;
 
   var saved = sessionStorage.getItem(scrollKey);

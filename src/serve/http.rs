@@ -16,7 +16,6 @@ use tokio::sync::broadcast;
 use super::preview::Files;
 
 const LIVE_JS: &str = include_str!("../assets/live.js");
-const LIVE_TAG: &str = "<script src=\"/__plumb/live.js\" defer></script>";
 
 /// What the server shows: the last good files, and the current build error, if any.
 #[derive(Debug, Default)]
@@ -99,7 +98,7 @@ async fn file(State(live): State<Live>, uri: Uri) -> Response<Body> {
         return not_found(&snapshot);
     };
     if let Some(bytes) = snapshot.files.get(&key) {
-        return respond(StatusCode::OK, &key, bytes);
+        return respond(StatusCode::OK, &key, bytes, snapshot.version);
     }
     // `/guide` -> `/guide/`, as static hosts do.
     if !key.is_empty()
@@ -140,22 +139,24 @@ pub fn file_key(path: &str) -> Option<String> {
 
 fn not_found(snapshot: &Snapshot) -> Response<Body> {
     match (snapshot.files.get("404.html"), &snapshot.error) {
-        (Some(bytes), _) => respond(StatusCode::NOT_FOUND, "404.html", bytes),
+        (Some(bytes), _) => respond(StatusCode::NOT_FOUND, "404.html", bytes, snapshot.version),
         // No good build yet: a bare page that carries the live script, so the error shows
         // and the page reloads once the site builds.
         (None, Some(_)) => respond(
             StatusCode::SERVICE_UNAVAILABLE,
             "error.html",
             b"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>plumb: the site did not build</title></head><body><p>The site did not build yet.</p></body></html>",
+            snapshot.version,
         ),
         (None, None) => (StatusCode::NOT_FOUND, "Not found").into_response(),
     }
 }
 
-fn respond(status: StatusCode, path: &str, bytes: &[u8]) -> Response<Body> {
+/// `bytes` of the file at `path`, from the build numbered `version`.
+fn respond(status: StatusCode, path: &str, bytes: &[u8], version: u64) -> Response<Body> {
     let content_type = content_type(path);
     let body = if content_type.starts_with("text/html") {
-        Body::from(with_live_reload(bytes))
+        Body::from(with_live_reload(bytes, version))
     } else {
         Body::from(bytes.to_vec())
     };
@@ -167,13 +168,19 @@ fn respond(status: StatusCode, path: &str, bytes: &[u8]) -> Response<Body> {
     response
 }
 
-/// The page with the live-reload script added to its `<head>` (or its end).
-fn with_live_reload(html: &[u8]) -> Vec<u8> {
+/// The page with the live-reload script added to its `<head>` (or its end). The script learns
+/// which build the page came from, so a page served just before a rebuild finished reloads.
+fn with_live_reload(html: &[u8], version: u64) -> Vec<u8> {
+    let tag = live_tag(version);
     let text = String::from_utf8_lossy(html);
     match text.find("</head>") {
-        Some(i) => format!("{}{LIVE_TAG}{}", &text[..i], &text[i..]).into_bytes(),
-        None => format!("{text}{LIVE_TAG}").into_bytes(),
+        Some(i) => format!("{}{tag}{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{tag}").into_bytes(),
     }
+}
+
+fn live_tag(version: u64) -> String {
+    format!("<script src=\"/__plumb/live.js\" data-version=\"{version}\" defer></script>")
 }
 
 fn content_type(path: &str) -> &'static str {
@@ -225,10 +232,13 @@ mod tests {
 
     #[test]
     fn live_reload_goes_into_the_head() {
-        let page = with_live_reload(b"<html><head><title>t</title></head><body></body></html>");
+        let page = with_live_reload(
+            b"<html><head><title>t</title></head><body></body></html>",
+            7,
+        );
         assert_eq!(
             String::from_utf8(page).unwrap(),
-            format!("<html><head><title>t</title>{LIVE_TAG}</head><body></body></html>")
+            "<html><head><title>t</title><script src=\"/__plumb/live.js\" data-version=\"7\" defer></script></head><body></body></html>"
         );
     }
 }

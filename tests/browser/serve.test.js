@@ -310,6 +310,35 @@ serveTest("a page body edited on disk shows in the open page at once, at the sam
   },
 });
 
+serveTest("a page that connects after a rebuild it missed reloads into the new build", async (s) => {
+  const page = await browser.newPage();
+  const problems = watch(page);
+  let navigations = 0;
+  let connections = 0;
+  page.on("framenavigated", (f) => { if (f === page.mainFrame()) navigations++; });
+  // The page's first socket connects only once a rebuild has happened after the page was
+  // served, as when an edit lands while a page is loading.
+  await page.routeWebSocket(/\/__plumb\/socket$/, async (ws) => {
+    connections++;
+    if (connections === 1) {
+      const from = s.server.lines.length;
+      s.edit("content/guide/first.md", "Start here,", "Begin here,");
+      await s.server.waitForLine(/^content\/guide\/first\.md: rebuilt/, from);
+    }
+    ws.connectToServer();
+  });
+  try {
+    await page.goto(new URL("/guide/first/", s.server.url).href);
+    assert.match(await page.content(), /data-version="\d+"/, "the page carries the build it came from");
+    await until(async () => /Begin here,/.test(await page.evaluate(() => document.body.innerText).catch(() => "")),
+      "the rebuilt page");
+    assert.equal(navigations, 2, "one reload");
+    problems.check(page.url());
+  } finally {
+    await page.close();
+  }
+});
+
 serveTest("a stylesheet edit applies without reloading the page", async (s) => {
   const tab = await s.open("/guide/first/");
   const { page } = tab;
