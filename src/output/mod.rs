@@ -9,6 +9,7 @@ pub mod assets;
 pub mod feeds;
 pub mod offline;
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -133,14 +134,19 @@ impl Sink for Memory {
 }
 
 /// Writes a build into `.<output>.staging` beside the output, then [`Staging::commit`] swaps it
-/// in. A file whose bytes equal the previous build's is hard-linked from it instead of written
-/// again. Dropped without a commit, the staging folder is removed and the output untouched.
+/// in. The staging folder is kept after the swap, holding the previous build, and the next build
+/// starts from it: a file whose bytes are already there is left alone, one whose bytes equal the
+/// current output's is hard-linked from it, and only the rest is written; files the build does
+/// not produce are removed before the swap. So a rebuild of an unchanged site writes nothing and
+/// creates or deletes no folder. Dropped without a commit, the output is untouched and the
+/// staging folder is left for the next build, which trusts none of its contents.
 #[derive(Debug)]
 pub struct Staging {
     output: PathBuf,
     staging: PathBuf,
     old: PathBuf,
-    committed: bool,
+    /// Paths (below the staging folder) this build produced.
+    written: Mutex<HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -151,59 +157,126 @@ impl Staging {
         if !output.exists() && old.exists() {
             fs::rename(&old, output)?;
         }
-        if staging.exists() {
-            fs::remove_dir_all(&staging)?;
+        if staging.is_file() {
+            fs::remove_file(&staging)?;
         }
         fs::create_dir_all(&staging)?;
-        fs::write(staging.join(MARKER), MARKER_TEXT)?;
+        let marker = staging.join(MARKER);
+        if !Self::holds(&marker, MARKER_TEXT.as_bytes()) {
+            replace(&marker, MARKER_TEXT.as_bytes())?;
+        }
         Ok(Self {
             output: output.to_path_buf(),
             staging,
             old,
-            committed: false,
+            written: Mutex::new(HashSet::from([PathBuf::from(MARKER)])),
         })
     }
 
-    /// Swaps the staging folder in as the output.
-    pub fn commit(mut self) -> io::Result<()> {
-        self.committed = true;
+    /// Removes what this build did not produce, then swaps the staging folder in as the output.
+    pub fn commit(self) -> io::Result<()> {
+        let written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
+        prune(&self.staging, &written)?;
         swap(&self.staging, &self.output, &self.old)
     }
 
-    /// Links the previous build's copy of `path` if it holds exactly `bytes`.
-    fn reuse(&self, path: &str, bytes: &[u8], target: &Path) -> bool {
-        let previous = self.output.join(path);
-        fs::metadata(&previous).is_ok_and(|m| m.len() == bytes.len() as u64)
-            && fs::read(&previous).is_ok_and(|old| old == bytes)
-            && fs::hard_link(&previous, target).is_ok()
+    /// Whether `target` already holds exactly `bytes`.
+    fn holds(target: &Path, bytes: &[u8]) -> bool {
+        fs::metadata(target).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+            && fs::read(target).is_ok_and(|old| old == bytes)
     }
 }
 
 impl Sink for Staging {
     fn accept(&self, file: OutputFile) -> io::Result<Record> {
         let target = self.staging.join(&file.path);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent)?;
-        }
         let bytes = match file.contents {
             Contents::Bytes(bytes) => bytes,
             Contents::Copy(from) => fs::read(&from)?,
         };
-        if !self.reuse(&file.path, &bytes, &target) {
-            fs::write(&target, &bytes).map_err(|err| {
+        if !Self::holds(&target, &bytes) {
+            let previous = self.output.join(&file.path);
+            let result = if Self::holds(&previous, &bytes) {
+                make_room(&self.staging, &target)
+                    .and_then(|()| fs::hard_link(&previous, &target))
+                    .or_else(|_| replace(&target, &bytes))
+            } else {
+                make_room(&self.staging, &target).and_then(|()| replace(&target, &bytes))
+            };
+            result.map_err(|err| {
                 io::Error::new(err.kind(), format!("{}: {err}", target.display()))
             })?;
         }
+        lock(&self.written).insert(PathBuf::from(&file.path));
         Ok(record(&file.path, &bytes))
     }
 }
 
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.committed {
-            fs::remove_dir_all(&self.staging).ok();
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Clears the way for a new file at `target` inside `root`: whatever is at `target` goes (it may
+/// be a hard link the output shares, which must not be written through), and a file standing
+/// where one of its folders should be goes too.
+fn make_room(root: &Path, target: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(target) {
+        Ok(meta) if meta.is_dir() => fs::remove_dir_all(target)?,
+        Ok(_) => fs::remove_file(target)?,
+        Err(_) => {}
+    }
+    let Some(parent) = target.parent() else {
+        return Ok(());
+    };
+    if fs::create_dir_all(parent).is_ok() {
+        return Ok(());
+    }
+    for folder in parent
+        .ancestors()
+        .take_while(|a| a.starts_with(root) && *a != root)
+    {
+        if fs::symlink_metadata(folder).is_ok_and(|m| !m.is_dir()) {
+            // Another page below the same folder may have removed it first.
+            match fs::remove_file(folder) {
+                Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(err),
+                _ => {}
+            }
         }
     }
+    fs::create_dir_all(parent)
+}
+
+/// Writes `bytes` as a new file at `path`, never through an existing one.
+fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    match fs::remove_file(path) {
+        Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(err),
+        _ => {}
+    }
+    fs::write(path, bytes)
+}
+
+/// Removes every file below `root` that is not in `keep` (paths relative to `root`), and the
+/// folders left empty.
+fn prune(root: &Path, keep: &HashSet<PathBuf>) -> io::Result<()> {
+    let folders: HashSet<&Path> = keep
+        .iter()
+        .flat_map(|path| path.ancestors().skip(1))
+        .collect();
+    for entry in walkdir::WalkDir::new(root)
+        .min_depth(1)
+        .contents_first(true)
+    {
+        let entry = entry.map_err(io::Error::other)?;
+        let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        if entry.file_type().is_dir() {
+            if !folders.contains(relative) {
+                fs::remove_dir(entry.path())?;
+            }
+        } else if !keep.contains(relative) {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 /// `.<name>.staging` and `.<name>.old` beside `output`, on the same file system so renames are
@@ -223,6 +296,8 @@ fn sibling_folders(output: &Path) -> io::Result<(PathBuf, PathBuf)> {
     ))
 }
 
+/// Puts `staging` in place of `output`; afterwards `staging` holds the previous build (when there
+/// was one), ready to become the next.
 fn swap(staging: &Path, output: &Path, old: &Path) -> io::Result<()> {
     if old.exists() {
         fs::remove_dir_all(old)?;
@@ -231,8 +306,7 @@ fn swap(staging: &Path, output: &Path, old: &Path) -> io::Result<()> {
         // One atomic step where the system has one: the output folder is the old build or the
         // new one at every instant, so a build killed here leaves a complete site.
         if exchange(staging, output).is_ok() {
-            // `staging` now holds the previous build.
-            return fs::remove_dir_all(staging);
+            return Ok(());
         }
         fs::rename(output, old)?;
     }
@@ -243,7 +317,7 @@ fn swap(staging: &Path, output: &Path, old: &Path) -> io::Result<()> {
         return Err(err);
     }
     if old.exists() {
-        fs::remove_dir_all(old)?;
+        fs::rename(old, staging)?;
     }
     Ok(())
 }
@@ -283,13 +357,34 @@ mod tests {
         )
         .unwrap();
         publish(&out, vec![OutputFile::new("b.txt".into(), b"two".to_vec())]).unwrap();
-        assert!(!out.join("a/index.html").exists());
+        assert_eq!(tree(&out), [".plumb-build", "b.txt"]);
         assert_eq!(fs::read(out.join("b.txt")).unwrap(), b"two");
-        let leftovers: Vec<_> = fs::read_dir(dir.path())
+        // Beside it, only the previous build, kept for the next one to start from.
+        let mut beside: Vec<_> = fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(leftovers, ["public"]);
+        beside.sort();
+        assert_eq!(beside, [".public.staging", "public"]);
+        assert_eq!(
+            tree(&dir.path().join(".public.staging")),
+            [".plumb-build", "a/index.html"]
+        );
+    }
+
+    /// Every file below `root`, relative, sorted.
+    fn tree(root: &Path) -> Vec<String> {
+        let mut files: Vec<String> = walkdir::WalkDir::new(root)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| !e.file_type().is_dir())
+            .map(|e| {
+                let relative = e.path().strip_prefix(root).unwrap();
+                relative.to_string_lossy().replace('\\', "/")
+            })
+            .collect();
+        files.sort();
+        files
     }
 
     #[test]
@@ -331,5 +426,82 @@ mod tests {
         ];
         assert!(publish(&out, files).is_err());
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"old");
+    }
+
+    #[test]
+    fn a_rebuild_of_unchanged_files_writes_nothing() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let files = |changed: &[u8]| {
+            vec![
+                OutputFile::new("a/same.html".into(), b"same".to_vec()),
+                OutputFile::new("changed.html".into(), changed.to_vec()),
+            ]
+        };
+        let inodes =
+            || ["a/same.html", "changed.html"].map(|f| fs::metadata(out.join(f)).unwrap().ino());
+        publish(&out, files(b"one")).unwrap();
+        publish(&out, files(b"two")).unwrap();
+        let second = inodes();
+        // The third build starts from the first one's tree; every file it needs is already
+        // there or in the output.
+        publish(&out, files(b"two")).unwrap();
+        assert_eq!(inodes(), second);
+        assert_eq!(fs::read(out.join("changed.html")).unwrap(), b"two");
+    }
+
+    #[test]
+    fn a_messy_staging_folder_is_set_right() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let staging = dir.path().join(".public.staging");
+        // Left by an interrupted build: a file where a folder goes, a folder where a file goes,
+        // a stale file, and a right file with wrong bytes.
+        fs::create_dir_all(staging.join("page.html/deep")).unwrap();
+        fs::create_dir_all(staging.join("old")).unwrap();
+        fs::write(staging.join("guide"), "file in the way").unwrap();
+        fs::write(staging.join("old/stale.html"), "stale").unwrap();
+        fs::write(staging.join("index.html"), "half writ").unwrap();
+        publish(
+            &out,
+            vec![
+                OutputFile::new("guide/a/index.html".into(), b"a".to_vec()),
+                OutputFile::new("guide/b/index.html".into(), b"b".to_vec()),
+                OutputFile::new("page.html".into(), b"page".to_vec()),
+                OutputFile::new("index.html".into(), b"home".to_vec()),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            tree(&out),
+            [
+                ".plumb-build",
+                "guide/a/index.html",
+                "guide/b/index.html",
+                "index.html",
+                "page.html"
+            ]
+        );
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"home");
+        assert!(!out.join("old").exists(), "emptied folders go too");
+    }
+
+    #[test]
+    fn a_file_shared_with_the_output_is_never_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let page = |bytes: &[u8]| vec![OutputFile::new("index.html".into(), bytes.to_vec())];
+        publish(&out, page(b"same")).unwrap();
+        // Linked from the first build: the staging folder and the output share the file now.
+        publish(&out, page(b"same")).unwrap();
+        let missing = dir.path().join("does-not-exist");
+        let mut next = page(b"new");
+        next.push(OutputFile {
+            path: "copy.bin".into(),
+            contents: Contents::Copy(missing),
+        });
+        assert!(publish(&out, next).is_err());
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"same");
     }
 }
