@@ -2,8 +2,8 @@
 
 use std::sync::OnceLock;
 
-use plumb::checklist::{Answers, Checklist, model_json, score, template_context};
-use plumb::diagnostic::Diagnostics;
+use plumb::checklist::{Answers, Checklist, model_json, parse, score, template_context};
+use plumb::diagnostic::{Diagnostics, Source};
 
 /// With `FUZZ_VERBOSE` set, says whether each input was a valid checklist (or its first
 /// error): to see what share of a corpus gets past validation.
@@ -98,4 +98,23 @@ pub fn check_checklist(checklist: &Checklist, salt: usize) {
     assert_eq!(value["id"], checklist.id.as_str());
     assert_eq!(value["title"], checklist.title.as_str());
     let _ = template_context(checklist);
+}
+
+/// Parses `text` as a criteria file: a checklist must keep every invariant, and diagnostics
+/// must render.
+pub fn check_criteria_text(text: &str) {
+    let source = Source::new("content/checklists/fuzz.toml", text);
+    match parse(&source) {
+        Ok(checklist) => {
+            report(Ok(&checklist));
+            check_checklist(&checklist, text.len());
+        }
+        Err(diagnostics) => {
+            report(Err(&diagnostics));
+            for diagnostic in diagnostics.iter() {
+                let _ = diagnostic.to_string();
+                let _ = diagnostic.render(false);
+            }
+        }
+    }
 }
