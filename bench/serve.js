@@ -22,7 +22,8 @@ const os = require("node:os");
 const net = require("node:net");
 const path = require("node:path");
 const crypto = require("node:crypto");
-const { spawn, execFileSync } = require("node:child_process");
+const { execFileSync } = require("node:child_process");
+const { spawnServe } = require("../tests/browser/plumb-serve.js");
 const { performance } = require("node:perf_hooks");
 
 const REPO = path.resolve(__dirname, "..");
@@ -69,41 +70,13 @@ function ensureCorpus() {
 
 // ---- the server -----------------------------------------------------------------------------
 
-function startServer() {
+async function startServer() {
   const t0 = performance.now();
-  const proc = spawn(PLUMB, ["serve", "--root", SITE, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
-  const lines = [];
-  let stderr = "";
-  let partial = "";
-  proc.stderr.setEncoding("utf8");
-  proc.stderr.on("data", (d) => { stderr += d; });
-  proc.stdout.setEncoding("utf8");
-  return new Promise((resolve, reject) => {
-    proc.stdout.on("data", (d) => {
-      partial += d;
-      const parts = partial.split("\n");
-      partial = parts.pop();
-      for (const line of parts) {
-        lines.push(line);
-        const m = /Serving (http:\/\/\S+\/)/.exec(line);
-        if (m) {
-          const built = /Built in (\d+) ms/.exec(line);
-          resolve({ proc, lines, url: m[1], startup: performance.now() - t0, built: built && Number(built[1]), stderr: () => stderr });
-        }
-      }
-    });
-    proc.once("exit", (code, signal) => reject(new Error(`plumb serve exited (${code ?? signal})\n${lines.join("\n")}\n${stderr}`)));
-  });
-}
-
-function stopServer(server) {
-  return new Promise((resolve) => {
-    if (!server || server.proc.exitCode !== null || server.proc.signalCode !== null) return resolve();
-    const hard = setTimeout(() => server.proc.kill("SIGKILL"), 5000);
-    server.proc.removeAllListeners("exit");
-    server.proc.once("exit", () => { clearTimeout(hard); resolve(); });
-    server.proc.kill("SIGTERM");
-  });
+  const server = await spawnServe(PLUMB, ["--root", SITE, "--port", "0"], { timeout: 600000 });
+  server.startup = performance.now() - t0;
+  const built = server.lines.map((l) => /Built in (\d+) ms/.exec(l)).find(Boolean);
+  server.built = built && Number(built[1]);
+  return server;
 }
 
 function peakMemoryMb(pid) {
@@ -265,7 +238,7 @@ async function main() {
       const t0 = performance.now();
       fs.writeFileSync(path.join(SITE, rel), text);
       const message = await pending;
-      if (message.kind !== expect) throw new Error(`${rel}: expected "${expect}", got ${JSON.stringify(message)}\n${server.lines.slice(-5).join("\n")}\n${server.stderr()}`);
+      if (message.kind !== expect) throw new Error(`${rel}: expected "${expect}", got ${JSON.stringify(message)}\n${server.lines.slice(-5).join("\n")}\n${server.stderr}`);
       return message.at - t0;
     };
     const pageText = (i, token) => originals.get(pages[i]).toString("utf8").trimEnd() + `\n\nBench edit ${token}.\n`;
@@ -333,7 +306,7 @@ async function main() {
   } finally {
     restore();
     if (socket) socket.close();
-    await stopServer(server);
+    if (server) await server.stop();
     for (const [rel, bytes] of originals) {
       if (!fs.readFileSync(path.join(SITE, rel)).equals(bytes)) console.error(`WARNING: ${rel} was not restored`);
     }

@@ -10,8 +10,9 @@ const os = require("node:os");
 const net = require("node:net");
 const crypto = require("node:crypto");
 const path = require("node:path");
-const { spawn, execFileSync } = require("node:child_process");
+const { execFileSync } = require("node:child_process");
 const { PLUMB_BIN, copyFixture, launch, watch, cleanup } = require("./lib.js");
+const { spawnServe } = require("./plumb-serve.js");
 
 // Generous: the debug build is slow, and the machine may be busy with other work.
 const WAIT_MS = 15000;
@@ -56,72 +57,17 @@ async function until(fn, what, timeout = WAIT_MS) {
 
 // ---- the server ---------------------------------------------------------------------------
 
-// Starts `plumb serve --root root --port 0`; resolves once it says where it serves.
-function startServe(root, extraArgs = []) {
-  const args = ["serve", "--root", root, "--port", "0", ...extraArgs];
-  const proc = spawn(PLUMB_BIN, args, { stdio: ["ignore", "pipe", "pipe"] });
-  const lines = []; // stdout, line by line: the rebuild log
-  let stderr = "";
-  let partial = "";
-  let exited = null;
-  const server = {
-    proc,
-    lines,
-    url: null,
-    get stderr() { return stderr; },
-    // Everything the server printed, for failure messages.
-    output() {
-      return `--- plumb ${args.join(" ")} (stdout) ---\n${lines.join("\n")}${partial}\n` +
-        `--- stderr ---\n${stderr}--- end of server output ---`;
-    },
-    // Waits for a stdout line matching `re` among the lines from index `from` on.
-    waitForLine(re, from = 0, timeout = WAIT_MS) {
-      return until(() => lines.slice(from).find((l) => re.test(l)), `a server line matching ${re}`, timeout);
-    },
-    stop() {
-      servers.delete(server);
-      if (exited) return exited;
-      exited = new Promise((resolve) => {
-        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-        const hard = setTimeout(() => proc.kill("SIGKILL"), 5000);
-        proc.once("exit", () => { clearTimeout(hard); resolve(); });
-        proc.kill("SIGTERM");
-      });
-      return exited;
-    },
-  };
+// Starts `plumb serve --root root --port 0`; resolves once it says where it serves. The server
+// is stopped at the latest when the suite ends.
+async function startServe(root, extraArgs = []) {
+  const server = await spawnServe(PLUMB_BIN, ["--root", root, "--port", "0", ...extraArgs]);
   servers.add(server);
-  proc.stdout.setEncoding("utf8");
-  proc.stderr.setEncoding("utf8");
-  proc.stderr.on("data", (d) => { stderr += d; });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      server.stop();
-      reject(new Error("plumb serve did not say where it serves within 30 s\n" + server.output()));
-    }, 30000);
-    proc.stdout.on("data", (d) => {
-      partial += d;
-      const parts = partial.split("\n");
-      partial = parts.pop();
-      for (const line of parts) {
-        lines.push(line);
-        const m = !server.url && /Serving (http:\/\/\S+\/)/.exec(line);
-        if (m) {
-          server.url = m[1];
-          clearTimeout(timer);
-          resolve(server);
-        }
-      }
-    });
-    proc.once("exit", (code, signal) => {
-      if (!server.url) {
-        clearTimeout(timer);
-        servers.delete(server);
-        reject(new Error(`plumb serve exited (${code ?? signal}) before serving\n` + server.output()));
-      }
-    });
-    proc.once("error", reject);
-  });
+  const stop = server.stop;
+  server.stop = () => { servers.delete(server); return stop(); };
+  // Waits for a stdout line matching `re` among the lines from index `from` on.
+  server.waitForLine = (re, from = 0, timeout = WAIT_MS) =>
+    until(() => server.lines.slice(from).find((l) => re.test(l)), `a server line matching ${re}`, timeout);
+  return server;
 }
 
 // Waits until the server has rebuilt for a change, so a test's later edits each get a rebuild
