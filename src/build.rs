@@ -13,7 +13,7 @@ use crate::config::{BuildOptions, Config, ExternalResources};
 use crate::content::{self, Body, DocId, Document, FrontMatter, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity, Source, suggest};
 use crate::markdown::{self, Embeds, Highlighter, Links, RenderContext, Rendered};
-use crate::output::{self, Contents, OutputFile, Sink, assets::Assets, feeds, offline};
+use crate::output::{self, Contents, OutputFile, Sink, assets::Assets, feeds, lock, offline};
 use crate::render::{self, RenderInput};
 use crate::theme::Theme;
 use crate::urls::LinkStyle;
@@ -325,10 +325,6 @@ fn run<S: Sink>(
         timings,
         offline_bytes,
     })
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The assets plumb supplies: the checklist and offline scripts, the highlighting stylesheet.

@@ -57,14 +57,18 @@ fn plumb(root: &Path) -> Command {
     command
 }
 
+/// The paths of a tree's files.
+fn paths(tree: &Tree) -> HashSet<String> {
+    tree.iter().map(|(p, _)| p.clone()).collect()
+}
+
 /// How the output folder compares with the old and the new build.
 fn describe(tree: &Tree, old: &Tree, new: &Tree) -> String {
-    let paths = |t: &Tree| t.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
     let files = paths(tree);
     let old_files = paths(old);
     let new_files = paths(new);
-    let from_old = files.iter().filter(|p| old_files.contains(p)).count();
-    let from_new = files.iter().filter(|p| new_files.contains(p)).count();
+    let from_old = files.iter().filter(|p| old_files.contains(*p)).count();
+    let from_new = files.iter().filter(|p| new_files.contains(*p)).count();
     format!(
         "{} files ({from_old} named as in the old build of {}, {from_new} as in the new of {})",
         files.len(),
@@ -101,7 +105,6 @@ fn a_killed_build_leaves_the_old_output_untouched() {
 
     let output = site.output();
     let staging = site.root.join(".public.staging");
-    let paths = |t: &Tree| -> HashSet<String> { t.iter().map(|(p, _)| p.clone()).collect() };
     let (old_paths, new_paths) = (paths(&old), paths(&new));
     let mut delays: Vec<Duration> = [5, 20, 50, 100]
         .into_iter()

@@ -128,7 +128,7 @@ impl Sink for Memory {
             Contents::Bytes(bytes) => record(&file.path, bytes),
             Contents::Copy(from) => record(&file.path, &fs::read(from)?),
         };
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        lock(&self.0).push(file);
         Ok(record)
     }
 }
@@ -212,7 +212,8 @@ impl Sink for Staging {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+/// Locks `mutex`, also after a panic elsewhere: the sinks' lists stay valid either way.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -237,10 +238,7 @@ fn make_room(root: &Path, target: &Path) -> io::Result<()> {
     {
         if fs::symlink_metadata(folder).is_ok_and(|m| !m.is_dir()) {
             // Another page below the same folder may have removed it first.
-            match fs::remove_file(folder) {
-                Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(err),
-                _ => {}
-            }
+            remove_file_if_present(folder)?;
         }
     }
     fs::create_dir_all(parent)
@@ -248,11 +246,15 @@ fn make_room(root: &Path, target: &Path) -> io::Result<()> {
 
 /// Writes `bytes` as a new file at `path`, never through an existing one.
 fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    match fs::remove_file(path) {
-        Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(err),
-        _ => {}
-    }
+    remove_file_if_present(path)?;
     fs::write(path, bytes)
+}
+
+fn remove_file_if_present(path: &Path) -> io::Result<()> {
+    match fs::remove_file(path) {
+        Err(err) if err.kind() != io::ErrorKind::NotFound => Err(err),
+        _ => Ok(()),
+    }
 }
 
 /// Removes every file below `root` that is not in `keep` (paths relative to `root`), and the
