@@ -4,7 +4,7 @@
 // usage: node --experimental-websocket bench/serve.js [--pages 25] [--templates 5]
 //        (node 22+ needs no flag; without WebSocket at all, a minimal client on `net` is used)
 //
-// Generates the corpus if missing (../shared/bench/gen-corpus.py, or $PLUMB_CORPUS_GEN, into
+// Generates the corpus if missing (bench/corpus.py, into
 // bench/corpus/10000, the layout bench/run uses, with themes/guide copied from the repo), starts
 // `target/release/plumb serve --port 0` on it (or $PLUMB_BIN), follows the live-reload websocket
 // like a page does, then:
@@ -31,7 +31,7 @@ const SIZE = 10000;
 const CORPUS_ROOT = path.join(REPO, "bench", "corpus", String(SIZE));
 const SITE = path.join(CORPUS_ROOT, "plumb");
 const PLUMB = process.env.PLUMB_BIN || path.join(REPO, "target", "release", "plumb");
-const GEN = process.env.PLUMB_CORPUS_GEN || path.join(REPO, "..", "shared", "bench", "gen-corpus.py");
+const GEN = path.join(REPO, "bench", "corpus.py");
 const TARGET_MEDIAN_MS = 30;
 
 function option(name, fallback) {

@@ -2,6 +2,8 @@
 //! state, and its prose is its own.
 
 mod common;
+#[path = "originality/runs.rs"]
+mod runs;
 
 use std::collections::HashSet;
 use std::fs;
@@ -101,44 +103,101 @@ fn worked_examples_get_the_verdict_their_article_states() {
     );
 }
 
-fn words(text: &str) -> Vec<String> {
-    text.to_lowercase()
-        .replace(['\u{2019}', '\''], "")
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
+/// The article's runs of eight words, as hashes (see `tests/originality/runs.rs`).
+fn source_runs() -> HashSet<u64> {
+    let path = common::repo().join("tests/originality/source-runs.txt");
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .filter(|line| !line.starts_with('#') && !line.is_empty())
+        .map(|line| {
+            u64::from_str_radix(line, 16)
+                .unwrap_or_else(|e| panic!("{}: `{line}`: {e}", path.display()))
+        })
+        .collect()
+}
+
+/// Each run of `text` found in `source`, as `line: words`.
+fn copied_runs(text: &str, source: &HashSet<u64>) -> Vec<String> {
+    let words = runs::words(text);
+    words
+        .windows(runs::RUN)
+        .filter(|run| source.contains(&runs::hash(run)))
+        .map(|run| {
+            let words: Vec<&str> = run.iter().map(|w| w.text.as_str()).collect();
+            format!("{}: {}", run[0].line, words.join(" "))
+        })
         .collect()
 }
 
 #[test]
 fn no_run_of_eight_words_is_shared_with_the_source_article() {
-    const RUN: usize = 8;
-    let source = common::repo().join("../shared/reference/when-independent-isnt.txt");
-    let source =
-        fs::read_to_string(&source).unwrap_or_else(|e| panic!("{}: {e}", source.display()));
-    let source_words = words(&source);
-    let runs: HashSet<&[String]> = source_words.windows(RUN).collect();
+    let source = source_runs();
+    assert!(
+        source.len() > 500,
+        "source-runs.txt holds {} runs: regenerate it (see its first lines)",
+        source.len()
+    );
     let mut shared = Vec::new();
     for file in content_files("md").into_iter().chain(content_files("toml")) {
         let text = fs::read_to_string(&file).expect("content");
-        for run in words(&text).windows(RUN) {
-            if runs.contains(run) {
-                shared.push(format!("{}: {}", file.display(), run.join(" ")));
-            }
+        for run in copied_runs(&text, &source) {
+            shared.push(format!("{}:{run}", file.display()));
         }
     }
     assert!(
         shared.is_empty(),
-        "runs copied from the source:\n{}",
+        "runs copied from the source article, by file and line:\n{}",
         shared.join("\n")
     );
 }
 
 #[test]
 fn the_overlap_check_would_catch_a_copied_sentence() {
-    let source = words("Independence implies control over scheduling and availability, always.");
+    let source: HashSet<u64> =
+        runs::runs("Independence implies control over scheduling and availability, always.")
+            .into_iter()
+            .map(|(hash, _)| hash)
+            .collect();
     let copy =
-        words("Some intro. independence IMPLIES control over scheduling, and availability always!");
-    let runs: HashSet<&[String]> = source.windows(8).collect();
-    assert!(copy.windows(8).any(|run| runs.contains(run)));
+        "Some intro.\nindependence IMPLIES control over scheduling, and availability always!";
+    assert_eq!(
+        copied_runs(copy, &source),
+        ["2: independence implies control over scheduling and availability always"]
+    );
+    assert!(
+        copied_runs(
+            "Independence implies control over hours and availability, always.",
+            &source
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn nothing_tracked_reads_outside_the_repository() {
+    // Spelled in two parts so that this file does not match itself.
+    let outside = ["..", "shared"].join("/");
+    let listed = std::process::Command::new("git")
+        .args(["ls-files", "-z"])
+        .current_dir(common::repo())
+        .output()
+        .expect("git ls-files: the tests run in a git checkout");
+    assert!(listed.status.success(), "git ls-files failed");
+    let mut found = Vec::new();
+    for path in listed.stdout.split(|b| *b == 0).filter(|p| !p.is_empty()) {
+        let path = common::repo().join(String::from_utf8_lossy(path).as_ref());
+        let Ok(text) = fs::read_to_string(&path) else {
+            continue; // binary files, and files deleted but not yet committed
+        };
+        for (index, line) in text.lines().enumerate() {
+            if line.contains(&outside) {
+                found.push(format!("{}:{}: {line}", path.display(), index + 1));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "tracked files refer to a folder outside the repository:\n{}",
+        found.join("\n")
+    );
 }
