@@ -62,7 +62,14 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let start = Instant::now();
     let open = |config: &Config| {
         output::check_output_dir(config, options.force)?;
-        output::Staging::begin(&config.output_dir).map_err(|err| write_error(config, &err))
+        let waiting = || {
+            eprintln!(
+                "another build is writing `{}`; waiting for it to finish",
+                config.output_dir.display()
+            );
+        };
+        output::Staging::begin(&config.output_dir, &waiting)
+            .map_err(|err| write_error(config, &err))
     };
     let mut run = run(options, open)?;
     let config = &run.config;

@@ -7,16 +7,17 @@
 
 pub mod assets;
 pub mod feeds;
+mod folder;
 pub mod offline;
 
 use std::collections::HashSet;
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::config::Config;
-use crate::diagnostic::Diagnostic;
+pub use folder::{MARKER, check_output_dir};
+use folder::{StagingLock, sibling_folders};
 
 /// One file of the built site.
 #[derive(Debug, Clone)]
@@ -42,50 +43,7 @@ impl OutputFile {
     }
 }
 
-/// Refuses output folders that would overwrite the site's own files: the root itself, a folder
-/// holding the root, or a folder inside `content/`, `themes/`, `templates/` or `static/`.
-/// Unless `force`, also refuses a folder holding files that plumb did not write.
-pub fn check_output_dir(config: &Config, force: bool) -> Result<(), Diagnostic> {
-    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let output = absolute(&config.output_dir);
-    let root = absolute(&config.root);
-    let problem = if root.starts_with(&output) {
-        Some("is the site's folder, or holds it")
-    } else {
-        ["content", "themes", "templates", "static"]
-            .into_iter()
-            .find(|dir| output.starts_with(root.join(dir)))
-            .map(|_| "is inside the site's sources")
-    };
-    if let Some(problem) = problem {
-        return Err(Diagnostic::error(format!(
-            "the output folder `{}` {problem}; a build replaces its output folder whole",
-            config.output_dir.display()
-        ))
-        .with_hint("choose another --output-dir, such as `public`"));
-    }
-    if !force && !is_ours_or_empty(&output) {
-        return Err(Diagnostic::error(format!(
-            "the output folder `{}` holds files plumb did not write",
-            config.output_dir.display()
-        ))
-        .with_hint("a build replaces its output folder whole: choose an empty or new folder, or pass --force to replace this one"));
-    }
-    Ok(())
-}
-
-/// The file that marks a folder as a build of plumb's, which the next build may replace.
-pub const MARKER: &str = ".plumb-build";
-
 const MARKER_TEXT: &str = "This folder was written by plumb. Each build replaces it whole.\n";
-
-/// A folder plumb may replace: missing, empty, or holding plumb's marker.
-fn is_ours_or_empty(output: &Path) -> bool {
-    match fs::read_dir(output) {
-        Err(_) => true,
-        Ok(mut entries) => entries.next().is_none() || output.join(MARKER).is_file(),
-    }
-}
 
 /// What a sink did with one file: enough to name the build and count its size, without its
 /// bytes.
@@ -147,20 +105,29 @@ pub struct Staging {
     old: PathBuf,
     /// Paths (below the staging folder) this build produced.
     written: Mutex<HashSet<PathBuf>>,
+    /// Held until the build is committed or dropped: one build at a time writes here.
+    _lock: StagingLock,
 }
 
 impl Staging {
-    pub fn begin(output: &Path) -> io::Result<Self> {
+    /// Takes the staging folder of `output`, waiting (after calling `waiting`) while another
+    /// build holds it. Refuses a symbolic link at the output's names, and removes every link
+    /// inside the staging folder, so no write goes through one.
+    pub fn begin(output: &Path, waiting: &dyn Fn()) -> io::Result<Self> {
         let (staging, old) = sibling_folders(output)?;
+        if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent)?;
+        }
+        folder::refuse_links(output)?;
+        let lock = StagingLock::take(&staging, waiting)?;
         // A build killed between the two renames of a non-atomic swap left the previous output
         // aside: put it back before anything else.
-        if !output.exists() && old.exists() {
+        if fs::symlink_metadata(output).is_err()
+            && fs::symlink_metadata(&old).is_ok_and(|m| m.is_dir())
+        {
             fs::rename(&old, output)?;
         }
-        if staging.is_file() {
-            fs::remove_file(&staging)?;
-        }
-        fs::create_dir_all(&staging)?;
+        remove_links(&staging)?;
         let marker = staging.join(MARKER);
         if !Self::holds(&marker, MARKER_TEXT.as_bytes()) {
             replace(&marker, MARKER_TEXT.as_bytes())?;
@@ -170,6 +137,7 @@ impl Staging {
             staging,
             old,
             written: Mutex::new(HashSet::from([PathBuf::from(MARKER)])),
+            _lock: lock,
         })
     }
 
@@ -244,10 +212,26 @@ fn make_room(root: &Path, target: &Path) -> io::Result<()> {
     fs::create_dir_all(parent)
 }
 
-/// Writes `bytes` as a new file at `path`, never through an existing one.
+/// Writes `bytes` as a new file at `path`, never through an existing one (nor a link).
 fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
     remove_file_if_present(path)?;
-    fs::write(path, bytes)
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?
+        .write_all(bytes)
+}
+
+/// Removes every symbolic link below `root` (the links themselves, never what they point at),
+/// so that nothing the build writes below it can land elsewhere.
+fn remove_links(root: &Path) -> io::Result<()> {
+    for entry in walkdir::WalkDir::new(root).min_depth(1) {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.path_is_symlink() {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 fn remove_file_if_present(path: &Path) -> io::Result<()> {
@@ -279,23 +263,6 @@ fn prune(root: &Path, keep: &HashSet<PathBuf>) -> io::Result<()> {
         }
     }
     Ok(())
-}
-
-/// `.<name>.staging` and `.<name>.old` beside `output`, on the same file system so renames are
-/// atomic.
-fn sibling_folders(output: &Path) -> io::Result<(PathBuf, PathBuf)> {
-    let name = output
-        .file_name()
-        .ok_or_else(|| {
-            io::Error::new(io::ErrorKind::InvalidInput, "the output folder has no name")
-        })?
-        .to_string_lossy();
-    let parent = output.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(parent)?;
-    Ok((
-        parent.join(format!(".{name}.staging")),
-        parent.join(format!(".{name}.old")),
-    ))
 }
 
 /// Puts `staging` in place of `output`; afterwards `staging` holds the previous build (when there
@@ -342,7 +309,7 @@ mod tests {
     use rayon::prelude::*;
 
     fn publish(output: &Path, files: Vec<OutputFile>) -> io::Result<()> {
-        let staging = Staging::begin(output)?;
+        let staging = Staging::begin(output, &|| {})?;
         files
             .into_par_iter()
             .try_for_each(|file| staging.accept(file).map(drop))?;
