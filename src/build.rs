@@ -13,6 +13,7 @@ use crate::config::{BuildOptions, Config, ExternalResources};
 use crate::content::{self, Body, DocId, Document, FrontMatter, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity, Source, suggest};
 use crate::markdown::{self, Embeds, Highlighter, Links, RenderContext, Rendered};
+use crate::output::claims::{self, Origin};
 use crate::output::{self, Contents, OutputFile, Sink, assets::Assets, feeds, lock, offline};
 use crate::render::{self, RenderInput};
 use crate::theme::Theme;
@@ -174,6 +175,11 @@ pub fn prepare(options: &BuildOptions, highlighter: &Highlighter) -> Result<Prep
             )
         })
         .map_err(|e| merged(&diagnostics, e))?;
+    let collisions = claim_paths(&config, &site, &assets);
+    if !collisions.is_empty() {
+        diagnostics.extend(collisions);
+        return Err(diagnostics);
+    }
     theme.register_functions(Arc::new(assets.urls.clone()));
     let embeds = compile_embeds(&theme, &checklists, &mut diagnostics);
 
@@ -332,6 +338,24 @@ fn run<S: Sink>(
         timings,
         offline_bytes,
     })
+}
+
+/// Every output path with what writes it: two sources for one path are errors.
+fn claim_paths(config: &Config, site: &Site, assets: &Assets) -> Vec<Diagnostic> {
+    let pages = site.documents().map(|(_, doc)| {
+        (
+            render::page_path(&doc.url),
+            Origin::Page(doc.source.path.clone()),
+        )
+    });
+    let files = assets.origins.iter().map(|(path, origin)| {
+        let origin = match origin {
+            Origin::File(disk) => Origin::File(claims::shown(&config.root, disk)),
+            other => other.clone(),
+        };
+        (path.clone(), origin)
+    });
+    claims::check(pages.chain(claims::generated(config.offline)).chain(files))
 }
 
 /// The assets plumb supplies: the checklist and offline scripts, the highlighting stylesheet.

@@ -66,7 +66,7 @@ impl Theme {
             ),
             (config.root.join("templates"), PathBuf::from("templates")),
         ] {
-            for (name, path) in files_under(&folder) {
+            for (name, path) in files_under(&folder, &shown, &mut diagnostics) {
                 match crate::content::read_text(&path, &shown.join(&name)) {
                     Ok(text) => {
                         files.insert(
@@ -97,6 +97,16 @@ impl Theme {
                 );
             }
         }
+        let mut static_files = BTreeMap::new();
+        for (folder, shown) in [
+            (
+                dir.join("static"),
+                PathBuf::from("themes").join(&config.theme).join("static"),
+            ),
+            (config.root.join("static"), PathBuf::from("static")),
+        ] {
+            static_files.extend(files_under(&folder, &shown, &mut diagnostics));
+        }
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
@@ -117,10 +127,6 @@ impl Theme {
             return Err(template_error(&err, &files, None).into());
         }
 
-        let mut static_files = BTreeMap::new();
-        for folder in [dir.join("static"), config.root.join("static")] {
-            static_files.extend(files_under(&folder));
-        }
         Ok(Self {
             tera,
             files: files.into_iter().collect(),
@@ -202,28 +208,32 @@ fn string_arg(args: &HashMap<String, Value>, function: &str) -> tera::Result<Str
     }
 }
 
-/// Every file below `folder`, keyed by its path below it with `/` separators.
-fn files_under(folder: &Path) -> Vec<(String, PathBuf)> {
+/// Every file below `folder`, keyed by its path below it with `/` separators. A name that is
+/// not UTF-8 is an error (at `shown`, the folder as the author knows it), not a lossy key.
+fn files_under(
+    folder: &Path,
+    shown: &Path,
+    diagnostics: &mut Diagnostics,
+) -> Vec<(String, PathBuf)> {
     if !folder.is_dir() {
         return Vec::new();
     }
-    WalkDir::new(folder)
+    let mut files = Vec::new();
+    for entry in WalkDir::new(folder)
         .sort_by_file_name()
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
-        .map(|e| {
-            let name = e
-                .path()
-                .strip_prefix(folder)
-                .unwrap_or(e.path())
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            (name, e.into_path())
-        })
-        .collect()
+    {
+        let relative = entry.path().strip_prefix(folder).unwrap_or(entry.path());
+        let Some(text) = relative.to_str() else {
+            diagnostics.push(crate::content::not_utf8_name(&shown.join(relative)));
+            continue;
+        };
+        let name = text.replace(std::path::MAIN_SEPARATOR, "/");
+        files.push((name, entry.into_path()));
+    }
+    files
 }
 
 fn folder_names(dir: &Path) -> Vec<String> {

@@ -6,6 +6,7 @@
 //! the output folder it replaces.
 
 pub mod assets;
+pub mod claims;
 pub mod feeds;
 mod folder;
 pub mod offline;
