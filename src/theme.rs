@@ -13,6 +13,8 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, Source, suggest};
 
+mod recursion;
+
 /// Templates every theme must have.
 pub const REQUIRED: [&str; 4] = ["index.html", "section.html", "page.html", "404.html"];
 
@@ -122,14 +124,19 @@ impl Theme {
         let templates = files
             .iter()
             .map(|(name, source)| (name.as_str(), &*source.text));
-        if let Err(err) = tera.add_raw_templates(templates) {
-            let files: HashMap<String, Source> = files.into_iter().collect();
+        let added = tera.add_raw_templates(templates);
+        let files: HashMap<String, Source> = files.into_iter().collect();
+        if let Err(err) = added {
             return Err(template_error(&err, &files, None).into());
+        }
+        let endless = recursion::check(&tera, &files);
+        if !endless.is_empty() {
+            return Err(endless.into_iter().collect());
         }
 
         Ok(Self {
             tera,
-            files: files.into_iter().collect(),
+            files,
             static_files,
         })
     }

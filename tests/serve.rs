@@ -1,6 +1,7 @@
-//! `plumb serve` against hostile clients: sockets whose page left are freed, requests for
-//! another host and sockets opened by other sites' pages are refused, and a non-loopback
-//! `--bind` is warned about.
+//! `plumb serve` against hostile clients and templates: sockets whose page left are freed,
+//! requests for another host and sockets opened by other sites' pages are refused, a
+//! non-loopback `--bind` is warned about, and a template that recurses for ever is an error
+//! that leaves the last good site served.
 
 mod common;
 
@@ -53,6 +54,19 @@ impl Server {
         }
         server.stdout = Some(stdout);
         server
+    }
+
+    /// Reads what the server prints until a line holds `text`.
+    fn wait_for(&mut self, text: &str) {
+        let stdout = self.stdout.as_mut().expect("stdout");
+        let mut line = String::new();
+        while !line.contains(text) {
+            line.clear();
+            assert!(
+                stdout.read_line(&mut line).unwrap_or(0) > 0,
+                "plumb serve exited before printing `{text}`"
+            );
+        }
     }
 
     fn port(&self) -> &str {
@@ -186,4 +200,19 @@ fn binding_beyond_loopback_is_warned_about() {
         stderr.contains("warning: serving on 0.0.0.0, so other machines can reach the preview"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_template_including_itself_leaves_serve_with_the_last_good_site() {
+    let site = Fixture::new("basic");
+    let mut server = Server::start(&site.root, &[]);
+    let own = server.address.clone();
+    site.write("templates/page.html", "<p>{% include \"page.html\" %}</p>");
+    server.wait_for("the build failed; still serving the last good site");
+    assert!(
+        server.child.try_wait().expect("status").is_none(),
+        "the server is alive"
+    );
+    let status = server.status_for_host(&own);
+    assert!(status.contains(" 200 "), "{status}");
 }
