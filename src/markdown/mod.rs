@@ -266,6 +266,24 @@ impl<'a> State<'a, '_> {
                 );
                 html
             }
+            highlight::Highlighted::LongLine(html, index) => {
+                let source = &self.doc.source;
+                let fence_line = source.line_col(code.span.start).0;
+                self.rendered.diagnostics.push(
+                    Diagnostic::warning(format!(
+                        "line {} is longer than {} characters: this `{}` block is shown without highlighting",
+                        fence_line + 1 + index,
+                        highlight::LONGEST_HIGHLIGHTED_LINE,
+                        code.info
+                    ))
+                    .at(
+                        source,
+                        code.span.start..code.span.start + 3 + code.info.len(),
+                    )
+                    .with_hint("break the line, or mark the block `text` to show it plain without a warning"),
+                );
+                html
+            }
         };
         self.push(Event::Html(CowStr::from(html.to_string())));
     }
