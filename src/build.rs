@@ -266,6 +266,7 @@ fn run<S: Sink>(
         .iter()
         .find(|p| matches!(p.doc.body, Body::Checklist(_)))
         .map(|p| p.doc.url.clone());
+    let slow_pages = render::SlowPages::new(render::slow::SLOW_PAGE, print_at_once());
     let input = RenderInput {
         config: &config,
         site: &site,
@@ -276,6 +277,7 @@ fn run<S: Sink>(
             LinkStyle::Pretty
         },
         checklist_url: checklist_url.as_deref(),
+        slow_pages: Some(&slow_pages),
     };
     diagnostics.extend(timings.step("templates", || render::render_all(&input, rendered, &emit)));
     let fixed = [
@@ -338,6 +340,11 @@ fn run<S: Sink>(
         timings,
         offline_bytes,
     })
+}
+
+/// Prints a warning as soon as it is found (a slow page is named while it still renders).
+pub fn print_at_once() -> render::slow::Report {
+    Box::new(|warning| crate::diagnostic::print(&warning.into()))
 }
 
 /// Every output path with what writes it: two sources for one path are errors.

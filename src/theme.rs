@@ -141,8 +141,10 @@ impl Theme {
         })
     }
 
-    /// Registers the functions templates call: `asset(path=...)` and `url(path=...)`.
+    /// Registers the functions templates call: `asset(path=...)` and `url(path=...)`, and
+    /// tera's `range` with a bound (see [`range`]).
     pub fn register_functions(&mut self, assets: Arc<HashMap<String, String>>) {
+        self.tera.register_function("range", range);
         self.tera
             .register_function("asset", move |args: &HashMap<String, Value>| {
                 let path = string_arg(args, "asset")?;
@@ -204,6 +206,44 @@ pub fn escape_html(text: &str) -> String {
         }
     }
     out
+}
+
+/// The longest list `range(...)` makes: tera's own would build `range(end=100000000)` whole
+/// and loop over it for minutes.
+pub const LONGEST_RANGE: u64 = 100_000;
+
+/// tera's `range(start=0, end, step_by=1)`, refusing a list longer than [`LONGEST_RANGE`].
+fn range(args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let number = |name: &str, default: Option<u64>| match args.get(name) {
+        Some(value) => value.as_u64().ok_or_else(|| {
+            tera::Error::msg(format!(
+                "range() needs `{name}` to be a whole number of 0 or more, not {value}"
+            ))
+        }),
+        None => default.ok_or_else(|| tera::Error::msg("range() needs an `end` argument")),
+    };
+    let (start, end, step) = (
+        number("start", Some(0))?,
+        number("end", None)?,
+        number("step_by", Some(1))?,
+    );
+    if step == 0 || start > end {
+        return Err(tera::Error::msg(
+            "range() needs `start` at most `end`, and a `step_by` above 0",
+        ));
+    }
+    let count = (end - start).div_ceil(step);
+    if count > LONGEST_RANGE {
+        return Err(tera::Error::msg(format!(
+            "`range` would make {count} numbers, more than plumb allows ({LONGEST_RANGE}): a page never needs that many"
+        )));
+    }
+    Ok(Value::Array(
+        (start..end)
+            .step_by(step as usize)
+            .map(Value::from)
+            .collect(),
+    ))
 }
 
 fn string_arg(args: &HashMap<String, Value>, function: &str) -> tera::Result<String> {
@@ -358,6 +398,25 @@ mod tests {
             Source::new(format!("themes/t/templates/{name}"), text),
         )]
         .into()
+    }
+
+    #[test]
+    fn range_counts_as_teras_but_refuses_a_huge_list() {
+        let call = |args: &[(&str, u64)]| {
+            let args: HashMap<String, Value> = args
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), Value::from(*v)))
+                .collect();
+            range(&args).map_err(|e| e.to_string())
+        };
+        assert_eq!(call(&[("end", 3)]), Ok(serde_json::json!([0, 1, 2])));
+        assert_eq!(
+            call(&[("start", 2), ("end", 10), ("step_by", 3)]),
+            Ok(serde_json::json!([2, 5, 8]))
+        );
+        assert!(call(&[("end", LONGEST_RANGE)]).is_ok());
+        let err = call(&[("end", 100_000_000)]).unwrap_err();
+        assert!(err.contains("more than plumb allows"), "{err}");
     }
 
     #[test]
