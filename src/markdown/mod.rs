@@ -97,6 +97,10 @@ pub fn render(doc: &Document, this: DocId, cx: &RenderContext<'_>) -> Rendered {
     if rendered.html.contains(" style=\"text-align: ") {
         rendered.html = alignment_as_classes(&rendered.html);
     }
+    // CommonMark: U+0000 is replaced by U+FFFD wherever it appears, for security.
+    if rendered.html.contains('\0') {
+        rendered.html = rendered.html.replace('\0', "\u{FFFD}");
+    }
     rendered.toc = toc::nest(flat_toc);
     rendered.anchors = ids.into_set();
     rendered

@@ -161,6 +161,14 @@ fn a_line_too_long_to_highlight_warns_with_its_line() {
 }
 
 #[test]
+fn nul_bytes_become_replacement_characters() {
+    check(
+        "a\0b `c\0d` <x\0>\n\n```\ne\0\n```\n",
+        "<p>a\u{FFFD}b <code>c\u{FFFD}d</code> &lt;x\u{FFFD}&gt;</p>\n<pre class=\"code\"><code>e\u{FFFD}\n</code></pre>\n",
+    );
+}
+
+#[test]
 fn checklist_blocks_embed_the_compiled_checklist() {
     let rendered = render_at("a.md", "Intro\n\n```checklist\ndemo\n```\n");
     assert_eq!(
