@@ -142,7 +142,7 @@ impl Theme {
     }
 
     /// Registers the functions templates call: `asset(path=...)` and `url(path=...)`, and
-    /// tera's `range` with a bound (see [`range`]).
+    /// tera's `range` with a bound ([`LONGEST_RANGE`] numbers at most).
     pub fn register_functions(&mut self, assets: Arc<HashMap<String, String>>) {
         self.tera.register_function("range", range);
         self.tera
