@@ -211,7 +211,6 @@ pub fn render_document(
 ) -> Result<OutputFile, Diagnostic> {
     let site = input.site;
     let doc = site.document(id);
-    let _rendering = input.slow_pages.map(|watch| watch.start(&doc.source.path));
     let section_index = match id {
         DocId::Section(i) => i,
         DocId::Page(i) => site.pages[i].section,
@@ -224,6 +223,9 @@ pub fn render_document(
         DocId::Page(_) => "page.html",
     };
     let template = doc.meta.template.as_deref().unwrap_or(default_template);
+    let _rendering = input
+        .slow_pages
+        .map(|watch| watch.start(&doc.source.path, template));
     if !input.theme.has_template(template) {
         return Err(Diagnostic::error(format!("the template `{template}` does not exist"))
             .at(&doc.source, crate::config::key_span(&doc.source.text, "template"))
@@ -271,7 +273,7 @@ pub fn render_not_found(
 ) -> Result<OutputFile, Diagnostic> {
     let _rendering = input
         .slow_pages
-        .map(|watch| watch.start(std::path::Path::new("404.html")));
+        .map(|watch| watch.start(std::path::Path::new("404.html"), "404.html"));
     let context = base_context(input, shared, "/404.html", usize::MAX);
     let html = render_with(input.theme, "404.html", context)?;
     let rewriter = match input.link_style {

@@ -21,8 +21,9 @@ pub const SLOW_PAGE: Duration = Duration::from_secs(10);
 /// Called with the warning for each slow page, from the watching thread.
 pub type Report = Box<dyn Fn(Diagnostic) + Send + Sync>;
 
-/// Pages being rendered: id -> (when it started, its source, whether it was named).
-type InFlight = HashMap<u64, (Instant, PathBuf, bool)>;
+/// Pages being rendered: id -> (when it started, its source, its template, whether it was
+/// named).
+type InFlight = HashMap<u64, (Instant, PathBuf, String, bool)>;
 
 /// The watch over pages being rendered; stops its thread when dropped.
 pub struct SlowPages {
@@ -40,10 +41,10 @@ impl SlowPages {
         let tick = (after / 4).clamp(Duration::from_millis(5), Duration::from_millis(250));
         let thread = std::thread::spawn(move || {
             while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(tick) {
-                for (started, source, named) in lock(&watched).values_mut() {
+                for (started, source, template, named) in lock(&watched).values_mut() {
                     if !*named && started.elapsed() >= after {
                         *named = true;
-                        report(warning(source, started.elapsed()));
+                        report(warning(source, template, started.elapsed()));
                     }
                 }
             }
@@ -56,10 +57,17 @@ impl SlowPages {
         }
     }
 
-    /// Marks the page of `source` as rendering until the returned guard is dropped.
-    pub fn start(&self, source: &Path) -> Rendering<'_> {
+    /// Marks the page of `source` as rendering through `template` until the returned guard
+    /// is dropped.
+    pub fn start(&self, source: &Path, template: &str) -> Rendering<'_> {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
-        lock(&self.in_flight).insert(id, (Instant::now(), source.to_path_buf(), false));
+        let page = (
+            Instant::now(),
+            source.to_path_buf(),
+            template.to_owned(),
+            false,
+        );
+        lock(&self.in_flight).insert(id, page);
         Rendering { watch: self, id }
     }
 }
@@ -85,9 +93,9 @@ impl Drop for Rendering<'_> {
     }
 }
 
-fn warning(source: &Path, elapsed: Duration) -> Diagnostic {
+fn warning(source: &Path, template: &str, elapsed: Duration) -> Diagnostic {
     Diagnostic::warning(format!(
-        "this page has been rendering for {} s and is not done yet",
+        "this page has been rendering through the template `{template}` for {} s and is not done yet",
         elapsed.as_secs()
     ))
     .in_file(source)
@@ -110,14 +118,14 @@ mod tests {
                 lock(&sender).send(d.to_string()).ok();
             }),
         );
-        let quick = watch.start(Path::new("content/quick.md"));
+        let quick = watch.start(Path::new("content/quick.md"), "page.html");
         drop(quick);
-        let slow = watch.start(Path::new("content/slow.md"));
+        let slow = watch.start(Path::new("content/slow.md"), "page.html");
         let named = reports
             .recv_timeout(Duration::from_secs(30))
             .expect("the slow page is named while it renders");
         assert!(
-            named.starts_with("content/slow.md: warning: this page has been rendering for"),
+            named.starts_with("content/slow.md: warning: this page has been rendering through the template `page.html` for"),
             "{named}"
         );
         std::thread::sleep(Duration::from_millis(100));
