@@ -100,11 +100,22 @@ fn a_link_inside_the_staging_folder_is_removed_not_followed() {
     fs::create_dir_all(staging.join("notes")).expect("mkdir");
     symlink(&elsewhere, staging.join("guide")).expect("link");
     symlink(&elsewhere, staging.join("notes/loose")).expect("link");
+    symlink(elsewhere.join("keep.txt"), staging.join("index.html")).expect("link");
+    symlink(&elsewhere, staging.join("stray")).expect("link");
 
     let output = plumb_build(&site.root, &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(site.output().join("guide/first/index.html").is_file());
     assert!(site.output().join("notes/loose/index.html").is_file());
+    let home = fs::symlink_metadata(site.output().join("index.html")).expect("home");
+    assert!(
+        home.is_file(),
+        "the home page is a file of its own, not the link"
+    );
+    assert!(
+        !site.output().join("stray").exists(),
+        "a stray link is not published"
+    );
     let mut left: Vec<_> = fs::read_dir(&elsewhere)
         .expect("dir")
         .map(|e| e.expect("entry").file_name())

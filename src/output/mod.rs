@@ -106,14 +106,17 @@ pub struct Staging {
     old: PathBuf,
     /// Paths (below the staging folder) this build produced.
     written: Mutex<HashSet<PathBuf>>,
+    /// Folders (below the staging folder) this build has made sure are not links.
+    checked: Mutex<HashSet<PathBuf>>,
     /// Held until the build is committed or dropped: one build at a time writes here.
     _lock: StagingLock,
 }
 
 impl Staging {
     /// Takes the staging folder of `output`, waiting (after calling `waiting`) while another
-    /// build holds it. Refuses a symbolic link at the output's names, and removes every link
-    /// inside the staging folder, so no write goes through one.
+    /// build holds it. Refuses a symbolic link at the output's names. Links inside the staging
+    /// folder are removed before anything is written below them (see [`Staging::accept`]),
+    /// and the rest when the build commits, so no write goes through one.
     pub fn begin(output: &Path, waiting: &dyn Fn()) -> io::Result<Self> {
         let (staging, old) = sibling_folders(output)?;
         if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -128,7 +131,9 @@ impl Staging {
         {
             fs::rename(&old, output)?;
         }
-        remove_links(&staging)?;
+        if fs::symlink_metadata(staging.join(MARKER)).is_ok_and(|m| m.file_type().is_symlink()) {
+            fs::remove_file(staging.join(MARKER))?;
+        }
         let marker = staging.join(MARKER);
         if !Self::holds(&marker, MARKER_TEXT.as_bytes()) {
             replace(&marker, MARKER_TEXT.as_bytes())?;
@@ -138,6 +143,7 @@ impl Staging {
             staging,
             old,
             written: Mutex::new(HashSet::from([PathBuf::from(MARKER)])),
+            checked: Mutex::default(),
             _lock: lock,
         })
     }
@@ -149,15 +155,34 @@ impl Staging {
         swap(&self.staging, &self.output, &self.old)
     }
 
-    /// Whether `target` already holds exactly `bytes`.
+    /// Whether `target` is a file (not a link) already holding exactly `bytes`.
     fn holds(target: &Path, bytes: &[u8]) -> bool {
-        fs::metadata(target).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        fs::symlink_metadata(target).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
             && fs::read(target).is_ok_and(|old| old == bytes)
+    }
+
+    /// Removes a link standing at any folder of `relative` (a path below the staging folder),
+    /// checking each folder once per build: a write below it would land wherever it points.
+    fn clear_links_above(&self, relative: &Path) -> io::Result<()> {
+        let mut folder = PathBuf::new();
+        for part in relative.parent().into_iter().flat_map(Path::components) {
+            folder.push(part);
+            if lock(&self.checked).contains(&folder) {
+                continue;
+            }
+            let path = self.staging.join(&folder);
+            if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                remove_file_if_present(&path)?;
+            }
+            lock(&self.checked).insert(folder.clone());
+        }
+        Ok(())
     }
 }
 
 impl Sink for Staging {
     fn accept(&self, file: OutputFile) -> io::Result<Record> {
+        self.clear_links_above(Path::new(&file.path))?;
         let target = self.staging.join(&file.path);
         let bytes = match file.contents {
             Contents::Bytes(bytes) => bytes,
@@ -223,18 +248,6 @@ fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .write_all(bytes)
 }
 
-/// Removes every symbolic link below `root` (the links themselves, never what they point at),
-/// so that nothing the build writes below it can land elsewhere.
-fn remove_links(root: &Path) -> io::Result<()> {
-    for entry in walkdir::WalkDir::new(root).min_depth(1) {
-        let entry = entry.map_err(io::Error::other)?;
-        if entry.path_is_symlink() {
-            fs::remove_file(entry.path())?;
-        }
-    }
-    Ok(())
-}
-
 fn remove_file_if_present(path: &Path) -> io::Result<()> {
     match fs::remove_file(path) {
         Err(err) if err.kind() != io::ErrorKind::NotFound => Err(err),
@@ -242,8 +255,8 @@ fn remove_file_if_present(path: &Path) -> io::Result<()> {
     }
 }
 
-/// Removes every file below `root` that is not in `keep` (paths relative to `root`), and the
-/// folders left empty.
+/// Removes every file (and link) below `root` that is not in `keep` (paths relative to
+/// `root`), and the folders left empty. Links are removed, never followed.
 fn prune(root: &Path, keep: &HashSet<PathBuf>) -> io::Result<()> {
     let folders: HashSet<&Path> = keep
         .iter()
