@@ -60,6 +60,22 @@ fn a_staging_link_to_the_site_folder_leaves_its_sources() {
 }
 
 #[test]
+fn an_aside_link_is_refused() {
+    let site = Fixture::new("basic");
+    let docs = site.root.parent().expect("temp dir").join("docs");
+    fs::create_dir(&docs).expect("mkdir");
+    fs::write(docs.join("notes.txt"), "mine").expect("write");
+    symlink("../docs", site.root.join(".public.old")).expect("link");
+    let output = plumb_build(&site.root, &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains(".public.old` is a symbolic link"));
+    assert_eq!(
+        fs::read_to_string(docs.join("notes.txt")).expect("kept"),
+        "mine"
+    );
+}
+
+#[test]
 fn an_output_link_is_refused() {
     let site = Fixture::new("basic");
     let elsewhere = site.root.parent().expect("temp dir").join("elsewhere");
