@@ -13,6 +13,7 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, Source, suggest};
 
+mod depth;
 mod recursion;
 
 /// Templates every theme must have.
@@ -28,6 +29,8 @@ pub struct Theme {
     files: HashMap<String, Source>,
     /// Path below `static/` -> file on disk; the site's files have replaced the theme's.
     pub static_files: BTreeMap<String, PathBuf>,
+    /// How deep macro calls nest on each rendering thread.
+    macro_depth: depth::MacroDepth,
 }
 
 impl Theme {
@@ -133,11 +136,14 @@ impl Theme {
         if !endless.is_empty() {
             return Err(endless.into_iter().collect());
         }
+        let macro_depth = depth::MacroDepth::default();
+        macro_depth.install(&mut tera);
 
         Ok(Self {
             tera,
             files,
             static_files,
+            macro_depth,
         })
     }
 
@@ -178,6 +184,7 @@ impl Theme {
 
     /// Renders `template`, turning a failure into a diagnostic about the template.
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        self.macro_depth.reset();
         self.tera
             .render(template, context)
             .map_err(|err| template_error(&err, &self.files, Some(template)))

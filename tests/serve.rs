@@ -203,11 +203,29 @@ fn binding_beyond_loopback_is_warned_about() {
 }
 
 #[test]
-fn a_template_including_itself_leaves_serve_with_the_last_good_site() {
+fn endless_template_recursion_leaves_serve_with_the_last_good_site() {
     let site = Fixture::new("basic");
     let mut server = Server::start(&site.root, &[]);
     let own = server.address.clone();
     site.write("templates/page.html", "<p>{% include \"page.html\" %}</p>");
+    server.wait_for("the build failed; still serving the last good site");
+    assert!(
+        server.child.try_wait().expect("status").is_none(),
+        "the server is alive"
+    );
+    let status = server.status_for_host(&own);
+    assert!(status.contains(" 200 "), "{status}");
+
+    // A recursion under a condition that never stops it: found while rendering.
+    site.write(
+        "templates/macros.html",
+        "{% macro up(n) %}{% if n > -1 %}{{ self::up(n=n + 1) }}{% endif %}{% endmacro %}",
+    );
+    server.wait_for("the build failed; still serving the last good site");
+    site.write(
+        "templates/page.html",
+        "{% import \"macros.html\" as m %}<p>{{ m::up(n=0) }}</p>",
+    );
     server.wait_for("the build failed; still serving the last good site");
     assert!(
         server.child.try_wait().expect("status").is_none(),
