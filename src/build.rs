@@ -13,6 +13,7 @@ use crate::config::{BuildOptions, Config, ExternalResources};
 use crate::content::{self, Body, DocId, Document, FrontMatter, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity, Source, suggest};
 use crate::markdown::{self, Embeds, Highlighter, Links, RenderContext, Rendered};
+use crate::output::claims::{self, Origin};
 use crate::output::{self, Contents, OutputFile, Sink, assets::Assets, feeds, lock, offline};
 use crate::render::{self, RenderInput};
 use crate::theme::Theme;
@@ -62,7 +63,14 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let start = Instant::now();
     let open = |config: &Config| {
         output::check_output_dir(config, options.force)?;
-        output::Staging::begin(&config.output_dir).map_err(|err| write_error(config, &err))
+        let waiting = || {
+            eprintln!(
+                "another build is writing `{}`; waiting for it to finish",
+                config.output_dir.display()
+            );
+        };
+        output::Staging::begin(&config.output_dir, &waiting)
+            .map_err(|err| write_error(config, &err))
     };
     let mut run = run(options, open)?;
     let config = &run.config;
@@ -167,6 +175,11 @@ pub fn prepare(options: &BuildOptions, highlighter: &Highlighter) -> Result<Prep
             )
         })
         .map_err(|e| merged(&diagnostics, e))?;
+    let collisions = claim_paths(&config, &site, &assets);
+    if !collisions.is_empty() {
+        diagnostics.extend(collisions);
+        return Err(diagnostics);
+    }
     theme.register_functions(Arc::new(assets.urls.clone()));
     let embeds = compile_embeds(&theme, &checklists, &mut diagnostics);
 
@@ -253,6 +266,7 @@ fn run<S: Sink>(
         .iter()
         .find(|p| matches!(p.doc.body, Body::Checklist(_)))
         .map(|p| p.doc.url.clone());
+    let slow_pages = render::SlowPages::new(render::slow::SLOW_PAGE, print_at_once());
     let input = RenderInput {
         config: &config,
         site: &site,
@@ -263,6 +277,7 @@ fn run<S: Sink>(
             LinkStyle::Pretty
         },
         checklist_url: checklist_url.as_deref(),
+        slow_pages: Some(&slow_pages),
     };
     diagnostics.extend(timings.step("templates", || render::render_all(&input, rendered, &emit)));
     let fixed = [
@@ -325,6 +340,29 @@ fn run<S: Sink>(
         timings,
         offline_bytes,
     })
+}
+
+/// Prints a warning as soon as it is found (a slow page is named while it still renders).
+pub fn print_at_once() -> render::slow::Report {
+    Box::new(|warning| crate::diagnostic::print(&warning.into()))
+}
+
+/// Every output path with what writes it: two sources for one path are errors.
+fn claim_paths(config: &Config, site: &Site, assets: &Assets) -> Vec<Diagnostic> {
+    let pages = site.documents().map(|(_, doc)| {
+        (
+            render::page_path(&doc.url),
+            Origin::Page(doc.source.path.clone()),
+        )
+    });
+    let files = assets.origins.iter().map(|(path, origin)| {
+        let origin = match origin {
+            Origin::File(disk) => Origin::File(claims::shown(&config.root, disk)),
+            other => other.clone(),
+        };
+        (path.clone(), origin)
+    });
+    claims::check(pages.chain(claims::generated(config.offline)).chain(files))
 }
 
 /// The assets plumb supplies: the checklist and offline scripts, the highlighting stylesheet.

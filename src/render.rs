@@ -18,6 +18,9 @@ use crate::output::OutputFile;
 use crate::theme::Theme;
 use crate::urls::{LinkStyle, Rewriter};
 
+pub mod slow;
+pub use slow::SlowPages;
+
 /// What rendering reads.
 pub struct RenderInput<'a> {
     pub config: &'a Config,
@@ -26,6 +29,8 @@ pub struct RenderInput<'a> {
     pub link_style: LinkStyle,
     /// The URL of the first checklist's page, for "start the checklist" links.
     pub checklist_url: Option<&'a str>,
+    /// Names pages that take long to render, while they render.
+    pub slow_pages: Option<&'a SlowPages>,
 }
 
 /// Renders every document and the 404 page, handing each page to `emit` as soon as it is
@@ -218,6 +223,9 @@ pub fn render_document(
         DocId::Page(_) => "page.html",
     };
     let template = doc.meta.template.as_deref().unwrap_or(default_template);
+    let _rendering = input
+        .slow_pages
+        .map(|watch| watch.start(&doc.source.path, template));
     if !input.theme.has_template(template) {
         return Err(Diagnostic::error(format!("the template `{template}` does not exist"))
             .at(&doc.source, crate::config::key_span(&doc.source.text, "template"))
@@ -263,6 +271,9 @@ pub fn render_not_found(
     input: &RenderInput<'_>,
     shared: &Shared,
 ) -> Result<OutputFile, Diagnostic> {
+    let _rendering = input
+        .slow_pages
+        .map(|watch| watch.start(std::path::Path::new("404.html"), "404.html"));
     let context = base_context(input, shared, "/404.html", usize::MAX);
     let html = render_with(input.theme, "404.html", context)?;
     let rewriter = match input.link_style {

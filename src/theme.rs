@@ -13,6 +13,9 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, Source, suggest};
 
+mod depth;
+mod recursion;
+
 /// Templates every theme must have.
 pub const REQUIRED: [&str; 4] = ["index.html", "section.html", "page.html", "404.html"];
 
@@ -26,6 +29,8 @@ pub struct Theme {
     files: HashMap<String, Source>,
     /// Path below `static/` -> file on disk; the site's files have replaced the theme's.
     pub static_files: BTreeMap<String, PathBuf>,
+    /// How deep macro calls nest on each rendering thread.
+    macro_depth: depth::MacroDepth,
 }
 
 impl Theme {
@@ -66,7 +71,7 @@ impl Theme {
             ),
             (config.root.join("templates"), PathBuf::from("templates")),
         ] {
-            for (name, path) in files_under(&folder) {
+            for (name, path) in files_under(&folder, &shown, &mut diagnostics) {
                 match crate::content::read_text(&path, &shown.join(&name)) {
                     Ok(text) => {
                         files.insert(
@@ -97,6 +102,16 @@ impl Theme {
                 );
             }
         }
+        let mut static_files = BTreeMap::new();
+        for (folder, shown) in [
+            (
+                dir.join("static"),
+                PathBuf::from("themes").join(&config.theme).join("static"),
+            ),
+            (config.root.join("static"), PathBuf::from("static")),
+        ] {
+            static_files.extend(files_under(&folder, &shown, &mut diagnostics));
+        }
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
@@ -112,24 +127,30 @@ impl Theme {
         let templates = files
             .iter()
             .map(|(name, source)| (name.as_str(), &*source.text));
-        if let Err(err) = tera.add_raw_templates(templates) {
-            let files: HashMap<String, Source> = files.into_iter().collect();
+        let added = tera.add_raw_templates(templates);
+        let files: HashMap<String, Source> = files.into_iter().collect();
+        if let Err(err) = added {
             return Err(template_error(&err, &files, None).into());
         }
-
-        let mut static_files = BTreeMap::new();
-        for folder in [dir.join("static"), config.root.join("static")] {
-            static_files.extend(files_under(&folder));
+        let endless = recursion::check(&tera, &files);
+        if !endless.is_empty() {
+            return Err(endless.into_iter().collect());
         }
+        let macro_depth = depth::MacroDepth::default();
+        macro_depth.install(&mut tera);
+
         Ok(Self {
             tera,
-            files: files.into_iter().collect(),
+            files,
             static_files,
+            macro_depth,
         })
     }
 
-    /// Registers the functions templates call: `asset(path=...)` and `url(path=...)`.
+    /// Registers the functions templates call: `asset(path=...)` and `url(path=...)`, and
+    /// tera's `range` with a bound ([`LONGEST_RANGE`] numbers at most).
     pub fn register_functions(&mut self, assets: Arc<HashMap<String, String>>) {
+        self.tera.register_function("range", range);
         self.tera
             .register_function("asset", move |args: &HashMap<String, Value>| {
                 let path = string_arg(args, "asset")?;
@@ -163,6 +184,7 @@ impl Theme {
 
     /// Renders `template`, turning a failure into a diagnostic about the template.
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        self.macro_depth.reset();
         self.tera
             .render(template, context)
             .map_err(|err| template_error(&err, &self.files, Some(template)))
@@ -193,6 +215,44 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
+/// The longest list `range(...)` makes: tera's own would build `range(end=100000000)` whole
+/// and loop over it for minutes.
+pub const LONGEST_RANGE: u64 = 100_000;
+
+/// tera's `range(start=0, end, step_by=1)`, refusing a list longer than [`LONGEST_RANGE`].
+fn range(args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let number = |name: &str, default: Option<u64>| match args.get(name) {
+        Some(value) => value.as_u64().ok_or_else(|| {
+            tera::Error::msg(format!(
+                "range() needs `{name}` to be a whole number of 0 or more, not {value}"
+            ))
+        }),
+        None => default.ok_or_else(|| tera::Error::msg("range() needs an `end` argument")),
+    };
+    let (start, end, step) = (
+        number("start", Some(0))?,
+        number("end", None)?,
+        number("step_by", Some(1))?,
+    );
+    if step == 0 || start > end {
+        return Err(tera::Error::msg(
+            "range() needs `start` at most `end`, and a `step_by` above 0",
+        ));
+    }
+    let count = (end - start).div_ceil(step);
+    if count > LONGEST_RANGE {
+        return Err(tera::Error::msg(format!(
+            "`range` would make {count} numbers, more than plumb allows ({LONGEST_RANGE}): a page never needs that many"
+        )));
+    }
+    Ok(Value::Array(
+        (start..end)
+            .step_by(step as usize)
+            .map(Value::from)
+            .collect(),
+    ))
+}
+
 fn string_arg(args: &HashMap<String, Value>, function: &str) -> tera::Result<String> {
     match args.get("path") {
         Some(Value::String(path)) => Ok(path.clone()),
@@ -202,28 +262,32 @@ fn string_arg(args: &HashMap<String, Value>, function: &str) -> tera::Result<Str
     }
 }
 
-/// Every file below `folder`, keyed by its path below it with `/` separators.
-fn files_under(folder: &Path) -> Vec<(String, PathBuf)> {
+/// Every file below `folder`, keyed by its path below it with `/` separators. A name that is
+/// not UTF-8 is an error (at `shown`, the folder as the author knows it), not a lossy key.
+fn files_under(
+    folder: &Path,
+    shown: &Path,
+    diagnostics: &mut Diagnostics,
+) -> Vec<(String, PathBuf)> {
     if !folder.is_dir() {
         return Vec::new();
     }
-    WalkDir::new(folder)
+    let mut files = Vec::new();
+    for entry in WalkDir::new(folder)
         .sort_by_file_name()
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
-        .map(|e| {
-            let name = e
-                .path()
-                .strip_prefix(folder)
-                .unwrap_or(e.path())
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            (name, e.into_path())
-        })
-        .collect()
+    {
+        let relative = entry.path().strip_prefix(folder).unwrap_or(entry.path());
+        let Some(text) = relative.to_str() else {
+            diagnostics.push(crate::content::not_utf8_name(&shown.join(relative)));
+            continue;
+        };
+        let name = text.replace(std::path::MAIN_SEPARATOR, "/");
+        files.push((name, entry.into_path()));
+    }
+    files
 }
 
 fn folder_names(dir: &Path) -> Vec<String> {
@@ -341,6 +405,25 @@ mod tests {
             Source::new(format!("themes/t/templates/{name}"), text),
         )]
         .into()
+    }
+
+    #[test]
+    fn range_counts_as_teras_but_refuses_a_huge_list() {
+        let call = |args: &[(&str, u64)]| {
+            let args: HashMap<String, Value> = args
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), Value::from(*v)))
+                .collect();
+            range(&args).map_err(|e| e.to_string())
+        };
+        assert_eq!(call(&[("end", 3)]), Ok(serde_json::json!([0, 1, 2])));
+        assert_eq!(
+            call(&[("start", 2), ("end", 10), ("step_by", 3)]),
+            Ok(serde_json::json!([2, 5, 8]))
+        );
+        assert!(call(&[("end", LONGEST_RANGE)]).is_ok());
+        let err = call(&[("end", 100_000_000)]).unwrap_err();
+        assert!(err.contains("more than plumb allows"), "{err}");
     }
 
     #[test]

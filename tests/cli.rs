@@ -245,3 +245,62 @@ fn check_finds_broken_links_that_templates_write() {
     );
     assert!(!site.output().exists(), "check writes nothing");
 }
+
+/// Two names that differ only in bytes that are not UTF-8 would become one page (or file) if
+/// read lossily: each is an error naming it instead.
+#[test]
+fn file_names_that_are_not_utf8_are_errors() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let site = Fixture::new("basic");
+    for name in [&b"caf\xe9.md"[..], &b"caf\xe8.md"[..]] {
+        let path = site
+            .root
+            .join("content/guide")
+            .join(OsStr::from_bytes(name));
+        fs::write(path, "+++\ntitle = \"Caf\"\n+++\nText.\n").expect("write");
+    }
+    fs::create_dir_all(site.root.join("static")).expect("mkdir");
+    fs::write(
+        site.root
+            .join("static")
+            .join(OsStr::from_bytes(b"logo\xff.png")),
+        "png",
+    )
+    .expect("write");
+    let output = plumb()
+        .args(["build", "--root"])
+        .arg(&site.root)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        stderr.matches("this file's name is not UTF-8 text").count(),
+        2,
+        "{stderr}"
+    );
+    assert!(stderr.contains("content/guide/caf\u{fffd}.md"), "{stderr}");
+    assert!(!site.output().exists());
+
+    fs::remove_file(
+        site.root
+            .join("content/guide")
+            .join(OsStr::from_bytes(b"caf\xe9.md")),
+    )
+    .expect("remove");
+    fs::remove_file(
+        site.root
+            .join("content/guide")
+            .join(OsStr::from_bytes(b"caf\xe8.md")),
+    )
+    .expect("remove");
+    let output = plumb()
+        .args(["build", "--root"])
+        .arg(&site.root)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("static/logo\u{fffd}.png"), "{stderr}");
+}

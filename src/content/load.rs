@@ -46,8 +46,20 @@ pub fn load(config: &Config) -> Result<Content, Diagnostics> {
     for entry in walker {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
-                let relative = relative_path(&dir, entry.path());
-                files.push((relative, entry.into_path()));
+                match entry
+                    .path()
+                    .strip_prefix(&dir)
+                    .unwrap_or(entry.path())
+                    .to_str()
+                {
+                    Some(_) => {
+                        let relative = relative_path(&dir, entry.path());
+                        files.push((relative, entry.into_path()));
+                    }
+                    None => diagnostics.push(not_utf8_name(
+                        &Path::new("content").join(relative_path(&dir, entry.path())),
+                    )),
+                }
             }
             Ok(_) => {}
             Err(err) => diagnostics.push(
@@ -76,6 +88,14 @@ pub fn load(config: &Config) -> Result<Content, Diagnostics> {
         return Err(diagnostics);
     }
     Ok(content)
+}
+
+/// The error for a file whose name is not UTF-8: its URL and output path could only be a lossy
+/// copy, which two such names may share.
+pub fn not_utf8_name(shown: &Path) -> Diagnostic {
+    Diagnostic::error("this file's name is not UTF-8 text")
+        .in_file(shown)
+        .with_hint("rename the file (or its folder) using UTF-8 characters; the name becomes part of a URL")
 }
 
 /// Hidden files, editors' swap and backup files, and OS clutter are not content.

@@ -9,7 +9,7 @@ mod load;
 pub mod paths;
 
 pub use front_matter::{FrontMatter, PageDate};
-pub use load::{Content, assemble, is_ignored, load, read_document, read_text};
+pub use load::{Content, assemble, is_ignored, load, not_utf8_name, read_document, read_text};
 
 use crate::diagnostic::Source;
 

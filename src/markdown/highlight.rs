@@ -75,11 +75,17 @@ pub struct Highlighter {
     cache: Mutex<HashMap<(String, String), Highlighted>>,
 }
 
-/// A highlighted block, or the knowledge that its language is unknown.
+/// Lines longer than this (in characters) are not highlighted: some syntaxes take time that
+/// grows with the square of a line's length (a 100,000-character line of Perl took minutes).
+pub const LONGEST_HIGHLIGHTED_LINE: usize = 2_000;
+
+/// A highlighted block, or the knowledge that its language is unknown, or that one of its
+/// lines is too long to highlight (its index, from 0): both of those come as plain code.
 #[derive(Clone)]
 pub enum Highlighted {
     Html(Arc<str>),
     UnknownLanguage(Arc<str>),
+    LongLine(Arc<str>, usize),
 }
 
 impl Highlighter {
@@ -109,7 +115,12 @@ fn highlight_uncached(lang: &str, code: &str) -> Highlighted {
     let syntax = (!PLAIN.contains(&lang.to_ascii_lowercase().as_str()))
         .then(|| SYNTAXES.find_syntax_by_token(alias(lang)))
         .flatten();
-    if let Some(syntax) = syntax {
+    let long_line = syntax.and_then(|_| {
+        code.lines().position(|line| {
+            line.len() > LONGEST_HIGHLIGHTED_LINE && line.chars().count() > LONGEST_HIGHLIGHTED_LINE
+        })
+    });
+    if let (Some(syntax), None) = (syntax, long_line) {
         let mut generator =
             ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, CLASS_STYLE);
         let complete = LinesWithEndings::from(code).all(|line| {
@@ -125,7 +136,9 @@ fn highlight_uncached(lang: &str, code: &str) -> Highlighted {
     let mut html = open;
     escape_html_body_text(&mut html, code).ok();
     html.push_str("</code></pre>\n");
-    if syntax.is_none() && !PLAIN.contains(&lang.to_ascii_lowercase().as_str()) {
+    if let Some(line) = long_line {
+        Highlighted::LongLine(html.into(), line)
+    } else if syntax.is_none() && !PLAIN.contains(&lang.to_ascii_lowercase().as_str()) {
         Highlighted::UnknownLanguage(html.into())
     } else {
         Highlighted::Html(html.into())
@@ -139,7 +152,7 @@ mod tests {
     fn html(lang: &str, code: &str) -> (bool, String) {
         match Highlighter::default().highlight(lang, code) {
             Highlighted::Html(h) => (true, h.to_string()),
-            Highlighted::UnknownLanguage(h) => (false, h.to_string()),
+            Highlighted::UnknownLanguage(h) | Highlighted::LongLine(h, _) => (false, h.to_string()),
         }
     }
 
@@ -161,6 +174,25 @@ mod tests {
         assert_eq!(
             out,
             "<pre class=\"code\" data-lang=\"klingon\"><code>&lt;b&gt;&amp;&lt;/b&gt;\n</code></pre>\n"
+        );
+    }
+
+    #[test]
+    fn a_line_too_long_to_highlight_leaves_the_block_plain() {
+        let long = format!("my $x = '{}';", "a".repeat(100_000));
+        let code = format!("print 1;\n{long}\n");
+        match Highlighter::default().highlight("perl", &code) {
+            Highlighted::LongLine(html, line) => {
+                assert_eq!(line, 1);
+                assert!(!html.contains("hl-"), "plain");
+                assert!(html.contains(&long));
+            }
+            _ => panic!("a 100,000-character line is highlighted"),
+        }
+        let at_limit = "a".repeat(LONGEST_HIGHLIGHTED_LINE);
+        assert!(
+            html("perl", &at_limit).0,
+            "a line at the limit is highlighted"
         );
     }
 

@@ -97,6 +97,10 @@ pub fn render(doc: &Document, this: DocId, cx: &RenderContext<'_>) -> Rendered {
     if rendered.html.contains(" style=\"text-align: ") {
         rendered.html = alignment_as_classes(&rendered.html);
     }
+    // CommonMark: U+0000 is replaced by U+FFFD wherever it appears, for security.
+    if rendered.html.contains('\0') {
+        rendered.html = rendered.html.replace('\0', "\u{FFFD}");
+    }
     rendered.toc = toc::nest(flat_toc);
     rendered.anchors = ids.into_set();
     rendered
@@ -263,6 +267,24 @@ impl<'a> State<'a, '_> {
                         code.span.start..code.span.start + 3 + code.info.len(),
                     )
                     .with_hint("use a known language name such as `toml`, `json`, `sh` or `text`"),
+                );
+                html
+            }
+            highlight::Highlighted::LongLine(html, index) => {
+                let source = &self.doc.source;
+                let fence_line = source.line_col(code.span.start).0;
+                self.rendered.diagnostics.push(
+                    Diagnostic::warning(format!(
+                        "line {} is longer than {} characters: this `{}` block is shown without highlighting",
+                        fence_line + 1 + index,
+                        highlight::LONGEST_HIGHLIGHTED_LINE,
+                        code.info
+                    ))
+                    .at(
+                        source,
+                        code.span.start..code.span.start + 3 + code.info.len(),
+                    )
+                    .with_hint("break the line, or mark the block `text` to show it plain without a warning"),
                 );
                 html
             }

@@ -147,6 +147,28 @@ fn unknown_language_warns_and_renders_plain() {
 }
 
 #[test]
+fn a_line_too_long_to_highlight_warns_with_its_line() {
+    let long = "x".repeat(100_000);
+    let rendered = render_at(
+        "a.md",
+        &format!("Intro.\n\n```perl\nprint 1;\n{long}\n```\n"),
+    );
+    assert!(rendered.html.contains(&long) && !rendered.html.contains("hl-"));
+    assert_eq!(
+        rendered.diagnostics[0].to_string(),
+        "content/a.md:3:1: warning: line 5 is longer than 2000 characters: this `perl` block is shown without highlighting (hint: break the line, or mark the block `text` to show it plain without a warning)"
+    );
+}
+
+#[test]
+fn nul_bytes_become_replacement_characters() {
+    check(
+        "a\0b `c\0d` <x\0>\n\n```\ne\0\n```\n",
+        "<p>a\u{FFFD}b <code>c\u{FFFD}d</code> &lt;x\u{FFFD}&gt;</p>\n<pre class=\"code\"><code>e\u{FFFD}\n</code></pre>\n",
+    );
+}
+
+#[test]
 fn checklist_blocks_embed_the_compiled_checklist() {
     let rendered = render_at("a.md", "Intro\n\n```checklist\ndemo\n```\n");
     assert_eq!(

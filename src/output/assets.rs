@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::output::claims::Origin;
 use crate::output::{Contents, OutputFile};
 
 /// The checklist's browser script.
@@ -24,6 +25,8 @@ pub struct Assets {
     pub files: Vec<OutputFile>,
     /// Name below `static/` (`style.css`) -> root-relative URL (`/style.3f9a0c1d2e.css`).
     pub urls: HashMap<String, String>,
+    /// What each file's output path comes from (files on disk by their path on disk).
+    pub origins: Vec<(String, Origin)>,
     fingerprint: bool,
 }
 
@@ -45,13 +48,14 @@ impl Assets {
         let mut diagnostics = Diagnostics::default();
         for (name, text) in built_in {
             if !static_files.contains_key(&name) {
-                assets.add_fingerprinted(&name, text.into_bytes());
+                let origin = Origin::Generated(format!("built-in `{name}`"));
+                assets.add_fingerprinted(&name, text.into_bytes(), origin);
             }
         }
         for (name, path) in static_files {
             if is_fingerprinted(name) {
                 match std::fs::read(path) {
-                    Ok(bytes) => assets.add_fingerprinted(name, bytes),
+                    Ok(bytes) => assets.add_fingerprinted(name, bytes, Origin::File(path.clone())),
                     Err(err) => diagnostics.push(
                         Diagnostic::error(format!("cannot read this static file: {err}"))
                             .in_file(path)
@@ -59,17 +63,11 @@ impl Assets {
                     ),
                 }
             } else {
-                assets.files.push(OutputFile {
-                    path: name.clone(),
-                    contents: Contents::Copy(path.clone()),
-                });
+                assets.add_copy(name, path);
             }
         }
         for (name, path) in content_files {
-            assets.files.push(OutputFile {
-                path: name.clone(),
-                contents: Contents::Copy(path.clone()),
-            });
+            assets.add_copy(name, path);
         }
         if diagnostics.has_errors() {
             return Err(diagnostics);
@@ -77,14 +75,24 @@ impl Assets {
         Ok(assets)
     }
 
-    fn add_fingerprinted(&mut self, name: &str, bytes: Vec<u8>) {
+    fn add_fingerprinted(&mut self, name: &str, bytes: Vec<u8>, origin: Origin) {
         let path = if self.fingerprint {
             fingerprinted_name(name, &bytes)
         } else {
             name.to_owned()
         };
         self.urls.insert(name.to_owned(), format!("/{path}"));
+        self.origins.push((path.clone(), origin));
         self.files.push(OutputFile::new(path, bytes));
+    }
+
+    fn add_copy(&mut self, name: &str, path: &std::path::Path) {
+        self.origins
+            .push((name.to_owned(), Origin::File(path.to_path_buf())));
+        self.files.push(OutputFile {
+            path: name.to_owned(),
+            contents: Contents::Copy(path.to_path_buf()),
+        });
     }
 }
 

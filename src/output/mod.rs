@@ -6,17 +6,19 @@
 //! the output folder it replaces.
 
 pub mod assets;
+pub mod claims;
 pub mod feeds;
+mod folder;
 pub mod offline;
 
 use std::collections::HashSet;
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::config::Config;
-use crate::diagnostic::Diagnostic;
+pub use folder::{MARKER, check_output_dir};
+use folder::{StagingLock, sibling_folders};
 
 /// One file of the built site.
 #[derive(Debug, Clone)]
@@ -42,50 +44,7 @@ impl OutputFile {
     }
 }
 
-/// Refuses output folders that would overwrite the site's own files: the root itself, a folder
-/// holding the root, or a folder inside `content/`, `themes/`, `templates/` or `static/`.
-/// Unless `force`, also refuses a folder holding files that plumb did not write.
-pub fn check_output_dir(config: &Config, force: bool) -> Result<(), Diagnostic> {
-    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let output = absolute(&config.output_dir);
-    let root = absolute(&config.root);
-    let problem = if root.starts_with(&output) {
-        Some("is the site's folder, or holds it")
-    } else {
-        ["content", "themes", "templates", "static"]
-            .into_iter()
-            .find(|dir| output.starts_with(root.join(dir)))
-            .map(|_| "is inside the site's sources")
-    };
-    if let Some(problem) = problem {
-        return Err(Diagnostic::error(format!(
-            "the output folder `{}` {problem}; a build replaces its output folder whole",
-            config.output_dir.display()
-        ))
-        .with_hint("choose another --output-dir, such as `public`"));
-    }
-    if !force && !is_ours_or_empty(&output) {
-        return Err(Diagnostic::error(format!(
-            "the output folder `{}` holds files plumb did not write",
-            config.output_dir.display()
-        ))
-        .with_hint("a build replaces its output folder whole: choose an empty or new folder, or pass --force to replace this one"));
-    }
-    Ok(())
-}
-
-/// The file that marks a folder as a build of plumb's, which the next build may replace.
-pub const MARKER: &str = ".plumb-build";
-
 const MARKER_TEXT: &str = "This folder was written by plumb. Each build replaces it whole.\n";
-
-/// A folder plumb may replace: missing, empty, or holding plumb's marker.
-fn is_ours_or_empty(output: &Path) -> bool {
-    match fs::read_dir(output) {
-        Err(_) => true,
-        Ok(mut entries) => entries.next().is_none() || output.join(MARKER).is_file(),
-    }
-}
 
 /// What a sink did with one file: enough to name the build and count its size, without its
 /// bytes.
@@ -147,20 +106,34 @@ pub struct Staging {
     old: PathBuf,
     /// Paths (below the staging folder) this build produced.
     written: Mutex<HashSet<PathBuf>>,
+    /// Folders (below the staging folder) this build has made sure are not links.
+    checked: Mutex<HashSet<PathBuf>>,
+    /// Held until the build is committed or dropped: one build at a time writes here.
+    _lock: StagingLock,
 }
 
 impl Staging {
-    pub fn begin(output: &Path) -> io::Result<Self> {
+    /// Takes the staging folder of `output`, waiting (after calling `waiting`) while another
+    /// build holds it. Refuses a symbolic link at the output's names. Links inside the staging
+    /// folder are removed before anything is written below them (see [`Staging::accept`]),
+    /// and the rest when the build commits, so no write goes through one.
+    pub fn begin(output: &Path, waiting: &dyn Fn()) -> io::Result<Self> {
         let (staging, old) = sibling_folders(output)?;
+        if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent)?;
+        }
+        folder::refuse_links(output)?;
+        let lock = StagingLock::take(&staging, waiting)?;
         // A build killed between the two renames of a non-atomic swap left the previous output
         // aside: put it back before anything else.
-        if !output.exists() && old.exists() {
+        if fs::symlink_metadata(output).is_err()
+            && fs::symlink_metadata(&old).is_ok_and(|m| m.is_dir())
+        {
             fs::rename(&old, output)?;
         }
-        if staging.is_file() {
-            fs::remove_file(&staging)?;
+        if fs::symlink_metadata(staging.join(MARKER)).is_ok_and(|m| m.file_type().is_symlink()) {
+            fs::remove_file(staging.join(MARKER))?;
         }
-        fs::create_dir_all(&staging)?;
         let marker = staging.join(MARKER);
         if !Self::holds(&marker, MARKER_TEXT.as_bytes()) {
             replace(&marker, MARKER_TEXT.as_bytes())?;
@@ -170,6 +143,8 @@ impl Staging {
             staging,
             old,
             written: Mutex::new(HashSet::from([PathBuf::from(MARKER)])),
+            checked: Mutex::default(),
+            _lock: lock,
         })
     }
 
@@ -180,15 +155,34 @@ impl Staging {
         swap(&self.staging, &self.output, &self.old)
     }
 
-    /// Whether `target` already holds exactly `bytes`.
+    /// Whether `target` is a file (not a link) already holding exactly `bytes`.
     fn holds(target: &Path, bytes: &[u8]) -> bool {
-        fs::metadata(target).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        fs::symlink_metadata(target).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
             && fs::read(target).is_ok_and(|old| old == bytes)
+    }
+
+    /// Removes a link standing at any folder of `relative` (a path below the staging folder),
+    /// checking each folder once per build: a write below it would land wherever it points.
+    fn clear_links_above(&self, relative: &Path) -> io::Result<()> {
+        let mut folder = PathBuf::new();
+        for part in relative.parent().into_iter().flat_map(Path::components) {
+            folder.push(part);
+            if lock(&self.checked).contains(&folder) {
+                continue;
+            }
+            let path = self.staging.join(&folder);
+            if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                remove_file_if_present(&path)?;
+            }
+            lock(&self.checked).insert(folder.clone());
+        }
+        Ok(())
     }
 }
 
 impl Sink for Staging {
     fn accept(&self, file: OutputFile) -> io::Result<Record> {
+        self.clear_links_above(Path::new(&file.path))?;
         let target = self.staging.join(&file.path);
         let bytes = match file.contents {
             Contents::Bytes(bytes) => bytes,
@@ -244,10 +238,14 @@ fn make_room(root: &Path, target: &Path) -> io::Result<()> {
     fs::create_dir_all(parent)
 }
 
-/// Writes `bytes` as a new file at `path`, never through an existing one.
+/// Writes `bytes` as a new file at `path`, never through an existing one (nor a link).
 fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
     remove_file_if_present(path)?;
-    fs::write(path, bytes)
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?
+        .write_all(bytes)
 }
 
 fn remove_file_if_present(path: &Path) -> io::Result<()> {
@@ -257,8 +255,8 @@ fn remove_file_if_present(path: &Path) -> io::Result<()> {
     }
 }
 
-/// Removes every file below `root` that is not in `keep` (paths relative to `root`), and the
-/// folders left empty.
+/// Removes every file (and link) below `root` that is not in `keep` (paths relative to
+/// `root`), and the folders left empty. Links are removed, never followed.
 fn prune(root: &Path, keep: &HashSet<PathBuf>) -> io::Result<()> {
     let folders: HashSet<&Path> = keep
         .iter()
@@ -279,23 +277,6 @@ fn prune(root: &Path, keep: &HashSet<PathBuf>) -> io::Result<()> {
         }
     }
     Ok(())
-}
-
-/// `.<name>.staging` and `.<name>.old` beside `output`, on the same file system so renames are
-/// atomic.
-fn sibling_folders(output: &Path) -> io::Result<(PathBuf, PathBuf)> {
-    let name = output
-        .file_name()
-        .ok_or_else(|| {
-            io::Error::new(io::ErrorKind::InvalidInput, "the output folder has no name")
-        })?
-        .to_string_lossy();
-    let parent = output.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(parent)?;
-    Ok((
-        parent.join(format!(".{name}.staging")),
-        parent.join(format!(".{name}.old")),
-    ))
 }
 
 /// Puts `staging` in place of `output`; afterwards `staging` holds the previous build (when there
@@ -342,7 +323,7 @@ mod tests {
     use rayon::prelude::*;
 
     fn publish(output: &Path, files: Vec<OutputFile>) -> io::Result<()> {
-        let staging = Staging::begin(output)?;
+        let staging = Staging::begin(output, &|| {})?;
         files
             .into_par_iter()
             .try_for_each(|file| staging.accept(file).map(drop))?;

@@ -1,19 +1,33 @@
 //! The dev server's HTTP side: the preview's files from memory, the live-reload script, and
 //! the websocket that tells pages what changed. It answers only with files of the build:
-//! a path that tries to leave the site (`..`, encoded or not) gets 404.
+//! a path that tries to leave the site (`..`, encoded or not) gets 404; and only to requests
+//! for its own address (see [`super::guard`]). A socket whose page left is dropped at once, and
+//! one that stops answering pings within [`PONG_WITHIN`].
 
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::http::{HeaderValue, Response, StatusCode, Uri, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Response, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use tokio::sync::broadcast;
+use tokio::sync::broadcast::error::RecvError;
+use tokio::time::{Instant, MissedTickBehavior, interval_at, timeout};
 
+use super::guard::Allowed;
 use super::preview::Files;
+
+/// How often an open page is pinged.
+const PING_EVERY: Duration = Duration::from_secs(10);
+
+/// How long a page may stay silent after a ping (or take to accept a message) before its
+/// socket is dropped.
+pub const PONG_WITHIN: Duration = Duration::from_secs(10);
 
 const LIVE_JS: &str = include_str!("../assets/live.js");
 
@@ -47,12 +61,46 @@ impl Live {
     }
 }
 
-pub fn router(live: Live) -> Router {
+pub fn router(live: Live, allowed: Allowed) -> Router {
     Router::new()
         .route("/__plumb/live.js", get(live_js))
         .route("/__plumb/socket", get(socket))
         .fallback(get(file))
         .with_state(live)
+        .layer(middleware::from_fn_with_state(allowed, check_host))
+}
+
+/// Answers 403 to a request for another host than this server (DNS rebinding), and to a
+/// websocket opened by a page of another origin.
+async fn check_host(
+    State(allowed): State<Allowed>,
+    request: Request,
+    next: Next,
+) -> Response<Body> {
+    let headers = request.headers();
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    if !text(header::HOST).is_some_and(|host| allowed.host(host)) {
+        return forbidden("this preview answers only requests for its own address");
+    }
+    if is_websocket(headers) && text(header::ORIGIN).is_some_and(|origin| !allowed.origin(origin)) {
+        return forbidden("this preview's socket is for its own pages only");
+    }
+    next.run(request).await
+}
+
+fn is_websocket(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+}
+
+fn forbidden(why: &'static str) -> Response<Body> {
+    (StatusCode::FORBIDDEN, why).into_response()
 }
 
 async fn live_js() -> impl IntoResponse {
@@ -69,22 +117,50 @@ async fn socket(upgrade: WebSocketUpgrade, State(live): State<Live>) -> impl Int
     upgrade.on_upgrade(move |socket| follow(socket, live))
 }
 
-/// Sends the page a greeting with the current state, then every change.
+/// Sends the page a greeting with the current state, then every change, until the page
+/// closes the socket, goes silent for longer than [`PONG_WITHIN`] after a ping, or stops
+/// taking messages.
 async fn follow(mut socket: WebSocket, live: Live) {
     let mut events = live.events.subscribe();
-    let current = live.current();
-    if socket
-        .send(Message::Text(hello(&current).into()))
-        .await
-        .is_err()
-    {
+    if !send(&mut socket, hello(&live.current())).await {
         return;
     }
-    while let Ok(message) = events.recv().await {
-        if socket.send(Message::Text(message.into())).await.is_err() {
-            return;
+    let mut ping = interval_at(Instant::now() + PING_EVERY, PING_EVERY);
+    ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut heard = Instant::now();
+    loop {
+        tokio::select! {
+            event = events.recv() => {
+                let message = match event {
+                    Ok(message) => message,
+                    // Missed messages: the greeting says where the site is now.
+                    Err(RecvError::Lagged(_)) => hello(&live.current()),
+                    Err(RecvError::Closed) => return,
+                };
+                if !send(&mut socket, message).await {
+                    return;
+                }
+            }
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Close(_)) | Err(_)) | None => return,
+                Some(Ok(_)) => heard = Instant::now(),
+            },
+            _ = ping.tick() => {
+                let ping = timeout(PONG_WITHIN, socket.send(Message::Ping(Default::default())));
+                if heard.elapsed() > PING_EVERY + PONG_WITHIN || !matches!(ping.await, Ok(Ok(()))) {
+                    return;
+                }
+            }
         }
     }
+}
+
+/// Sends `text`, giving up (false) on an error or a page that takes none for too long.
+async fn send(socket: &mut WebSocket, text: String) -> bool {
+    matches!(
+        timeout(PONG_WITHIN, socket.send(Message::Text(text.into()))).await,
+        Ok(Ok(()))
+    )
 }
 
 pub fn hello(snapshot: &Snapshot) -> String {

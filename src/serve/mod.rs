@@ -6,6 +6,7 @@
 //! snapshot, so a reader never sees a half-built site, and a failed rebuild leaves the last good
 //! files in place with the error shown over every page. Serve writes nothing to disk.
 
+mod guard;
 mod http;
 pub mod plan;
 mod preview;
@@ -46,6 +47,13 @@ pub struct ServeOptions {
 /// Serves the site until the process is stopped.
 pub fn serve(options: ServeOptions) -> Result<(), Diagnostics> {
     let (listener, address) = bind(options.bind, options.port)?;
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {}, so other machines can reach the preview, build errors \
+             (which quote your files) included; leave out --bind to keep it to this machine",
+            options.bind
+        );
+    }
     let url = format!("http://{address}/");
     let mut build = options.build.clone();
     // The watcher reports absolute paths: plan with an absolute root.
@@ -116,7 +124,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Diagnostics> {
     runtime
         .block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener)?;
-            axum::serve(listener, http::router(live)).await
+            axum::serve(listener, http::router(live, guard::Allowed { address })).await
         })
         .map_err(|err| {
             Diagnostics::from(Diagnostic::error(format!("the server stopped: {err}")))
@@ -138,7 +146,7 @@ fn is_change(kind: &EventKind) -> bool {
 
 /// Binds `port`, or the next free one.
 fn bind(ip: IpAddr, port: u16) -> Result<(TcpListener, SocketAddr), Diagnostics> {
-    for candidate in port..port.saturating_add(PORT_TRIES) {
+    for candidate in port..=port.saturating_add(PORT_TRIES - 1) {
         if let Ok(listener) = TcpListener::bind((ip, candidate)) {
             listener.set_nonblocking(true).ok();
             let address = listener
@@ -267,5 +275,16 @@ fn open_browser(url: &str) {
     };
     if std::process::Command::new(opener).arg(url).spawn().is_err() {
         eprintln!("could not open a browser; visit {url}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_port_is_tried_too() {
+        let (_listener, address) = bind(IpAddr::from([127, 0, 0, 1]), u16::MAX).unwrap();
+        assert_eq!(address.port(), u16::MAX);
     }
 }

@@ -17,7 +17,7 @@ use crate::content::{self, DocId, Document, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Embeds, Highlighter, Links, RenderContext, Rendered};
 use crate::output::{Contents, OutputFile, feeds};
-use crate::render::{self, RenderInput, Shared};
+use crate::render::{self, RenderInput, Shared, SlowPages};
 use crate::theme::Theme;
 use crate::urls::LinkStyle;
 
@@ -155,12 +155,14 @@ impl Preview {
             .iter()
             .find(|p| matches!(p.doc.body, content::Body::Checklist(_)))
             .map(|p| p.doc.url.clone());
+        let slow_pages = SlowPages::new(render::slow::SLOW_PAGE, build::print_at_once());
         let input = RenderInput {
             config: &config,
             site: &site,
             theme: &theme,
             link_style: LinkStyle::Pretty,
             checklist_url: checklist_url.as_deref(),
+            slow_pages: Some(&slow_pages),
         };
         let shared = Shared::new(&input).map_err(Diagnostics::from)?;
         let ids: Vec<DocId> = site.documents().map(|(id, _)| id).collect();
@@ -262,12 +264,14 @@ impl Preview {
             errors.sort();
             return Err(errors);
         }
+        let slow_pages = SlowPages::new(render::slow::SLOW_PAGE, build::print_at_once());
         let input = RenderInput {
             config: &c.config,
             site: &c.site,
             theme: &c.theme,
             link_style: LinkStyle::Pretty,
             checklist_url: c.checklist_url.as_deref(),
+            slow_pages: Some(&slow_pages),
         };
         body.diagnostics.clear();
         let file =
