@@ -6,8 +6,10 @@
 //! the output folder it replaces.
 
 pub mod assets;
+pub mod compress;
 pub mod feeds;
 pub mod offline;
+pub mod precache;
 
 use std::collections::HashSet;
 use std::fs;
