@@ -53,12 +53,14 @@ function copyFixture(name, dir) {
   return root;
 }
 
-// The cache name and precache list written into a build's sw.js.
+// The cache name and the list of files to save written into a build's sw.js: `entries` (url,
+// revision, bytes, page, ahead) in the order of saving; `files`, the URLs saved ahead.
 function workerInfo(swText) {
-  const cache = /var CACHE = "plumb-" \+ "([0-9a-f]+)";/.exec(swText);
-  const files = /var FILES = (\[.*\]);/.exec(swText);
-  assert.ok(cache && files, "sw.js names its cache and lists its files");
-  return { cache: "plumb-" + cache[1], files: JSON.parse(files[1]) };
+  const cache = /const CACHE = "plumb-" \+ "([0-9a-f]+)";/.exec(swText);
+  const list = /const FILES = (\[.*\]);/.exec(swText);
+  assert.ok(cache && list, "sw.js names its cache and lists its files");
+  const entries = JSON.parse(list[1]).map(([url, revision, bytes, flags]) => ({ url, revision, bytes, page: (flags & 1) !== 0, ahead: (flags & 2) !== 0 }));
+  return { cache: "plumb-" + cache[1], entries, files: entries.filter((e) => e.ahead).map((e) => e.url) };
 }
 
 // The file on disk a precache URL stands for ("guide/" -> guide/index.html, "./" -> index.html).
@@ -201,8 +203,13 @@ async function settle(page) {
 test("shipped guide: after one visit every page, the checklist and the 404 page work offline", async (t) => {
   const out = buildGuide();
   const { cache, files } = workerInfo(fs.readFileSync(path.join(out, "sw.js"), "utf8"));
-  const locs = Array.from(fs.readFileSync(path.join(out, "sitemap.xml"), "utf8").matchAll(/<loc>([^<]+)<\/loc>/g), (m) => decodeHtml(m[1]));
-  assert.ok(locs.length >= 10, "the sitemap lists the guide's pages: " + locs.length);
+  const sitemap = Array.from(fs.readFileSync(path.join(out, "sitemap.xml"), "utf8").matchAll(/<loc>([^<]+)<\/loc>/g), (m) => decodeHtml(m[1]));
+  assert.ok(sitemap.length >= 10, "the sitemap lists the guide's pages: " + sitemap.length);
+  // The authors' page about writing checklists is excluded in site.toml: every other page is
+  // saved ahead.
+  const excluded = sitemap.filter((loc) => !files.includes(new URL(loc).pathname.slice(1) || "./"));
+  assert.deepEqual(excluded.map((loc) => new URL(loc).pathname), ["/about/writing-checklists/"], "pages not saved");
+  const locs = sitemap.filter((loc) => !excluded.includes(loc));
   assert.ok(files.includes("404.html") && files.includes("./"), "the worker precaches the home and 404 pages");
 
   const server = await serve(out);
@@ -538,13 +545,16 @@ test("file:// portable build: click through home, two articles and the checklist
 });
 
 // ---------------------------------------------------------------------------------------------
-// The precache size of the shipped guide, for the record (printed, and checked against the build).
+// What the shipped guide saves ahead, for the record (printed, and checked against the build).
 
-test("the shipped guide's precache total matches the files on disk", () => {
+test("the shipped guide saves ahead every file readers need, and the summary says how much", () => {
   const out = buildGuide();
-  const { files } = workerInfo(fs.readFileSync(path.join(out, "sw.js"), "utf8"));
+  const { entries, files } = workerInfo(fs.readFileSync(path.join(out, "sw.js"), "utf8"));
+  for (const entry of entries) {
+    assert.equal(entry.bytes, fs.statSync(fileOf(out, entry.url)).size, "the listed size of " + entry.url);
+  }
   const total = files.reduce((n, f) => n + fs.statSync(fileOf(out, f)).size, 0);
-  const listed = new Set(files.map((f) => path.relative(out, fileOf(out, f))));
+  const listed = new Set(entries.map((e) => path.relative(out, fileOf(out, e.url))));
   const onDisk = [];
   (function walk(d) {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
@@ -553,10 +563,15 @@ test("the shipped guide's precache total matches the files on disk", () => {
     }
   })(out);
   // plumb's own marker file (.plumb-build) is not part of the site.
-  assert.deepEqual(onDisk.filter((f) => !listed.has(f) && !path.basename(f).startsWith(".plumb")).sort(), ["sw.js"],
-    "every output file but sw.js is precached");
-  console.log(`# shipped guide precache: ${files.length} files, ${total} bytes`);
-  const said = /, (\d+) KB offline\)/.exec(buildGuide.stdout);
-  assert.ok(said, "the build summary states the offline size: " + buildGuide.stdout);
-  assert.equal(Number(said[1]), Math.ceil(total / 1024), "the summary's KB are the precached files' bytes");
+  assert.deepEqual(onDisk.filter((f) => !listed.has(f) && !path.basename(f).startsWith(".plumb")).sort(),
+    ["about/writing-checklists/index.html", "atom.xml", "robots.txt", "sitemap.xml", "sw.js"],
+    "the worker saves every output file but the machines' files, the excluded page and itself");
+  const later = entries.filter((e) => !e.ahead).map((e) => e.url);
+  assert.ok(later.every((u) => /^syntax\.[0-9a-f]+\.css$/.test(u)) && later.length === 1,
+    "only the highlighting stylesheet, loaded by the excluded page alone, waits for a visit: " + later);
+  console.log(`# shipped guide saved ahead: ${files.length} files, ${total} bytes`);
+  const said = /; saved ahead for offline: all (\d+) pages, (\d+) KB \(budget 5 MB\);/.exec(buildGuide.stdout);
+  assert.ok(said, "the build summary states what is saved ahead: " + buildGuide.stdout);
+  assert.equal(Number(said[1]), entries.filter((e) => e.page).length, "the summary's pages");
+  assert.equal(Number(said[2]), Math.ceil(total / 1024), "the summary's KB are the bytes saved ahead");
 });
