@@ -1,8 +1,8 @@
 //! What readers' devices save for offline use, in what order, and how much of it ahead of
 //! time: the [`Plan`] the service worker is written from.
 //!
-//! The order is the reader's: the checklists' pages first (the guide's reason to exist), then
-//! every page in reading order (sections depth first, each followed by its pages), each page
+//! The order is the reader's: the checklists' pages first (the guide's reason to exist), the
+//! 404 page (shown offline for pages not saved), then every page in reading order (sections depth first, each followed by its pages), each page
 //! followed by the files it loads that no earlier page loaded; then whatever no page loads
 //! (the 404 page, pictures linked but not shown). The worker itself saves the page being read
 //! before all of these.
@@ -16,7 +16,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::content::{Body, Site};
+use crate::content::{Body, Document, Site};
 use crate::output::Record;
 
 /// Files of a build that only machines read.
@@ -149,7 +149,10 @@ pub fn plan<'a>(files: &'a SiteFiles<'a>) -> Plan {
     plan
 }
 
-/// Every page's output path: checklists' pages first, then in reading order (each section
+/// The site's 404 page.
+const NOT_FOUND: &str = "404.html";
+
+/// Every page's output path: checklists' pages first, the 404 page, then in reading order (each section
 /// followed by its pages, subsections depth first). Pages with `offline = false` are left out.
 pub fn reading_order(site: &Site) -> Vec<String> {
     let mut documents = Vec::with_capacity(site.sections.len() + site.pages.len());
@@ -166,10 +169,14 @@ pub fn reading_order(site: &Site) -> Vec<String> {
         .into_iter()
         .filter(|doc| doc.meta.offline != Some(false))
         .partition(|doc| matches!(doc.body, Body::Checklist(_)));
+    let page_path = |doc: &Document| crate::render::page_path(&doc.url);
+    // The 404 page is what the worker shows, offline, for a page it does not have: small, and
+    // saved early.
     checklists
         .into_iter()
-        .chain(others)
-        .map(|doc| crate::render::page_path(&doc.url))
+        .map(page_path)
+        .chain(std::iter::once(NOT_FOUND.to_owned()))
+        .chain(others.into_iter().map(page_path))
         .collect()
 }
 
