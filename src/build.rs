@@ -476,17 +476,18 @@ impl Seen {
     fn plan(&self, config: &Config, site: &Site) -> precache::Plan {
         let records = lock(&self.records);
         let loads = lock(&self.loads);
-        let mut never = lock(&self.copies).clone();
-        never.extend(
-            site.documents()
-                .filter(|(_, doc)| doc.meta.offline == Some(false))
-                .map(|(_, doc)| render::page_path(&doc.url)),
-        );
+        let copies = lock(&self.copies);
+        let opted_out: HashSet<String> = site
+            .documents()
+            .filter(|(_, doc)| doc.meta.offline == Some(false))
+            .map(|(_, doc)| render::page_path(&doc.url))
+            .collect();
         precache::plan(&precache::SiteFiles {
             records: &records,
             pages: &precache::reading_order(site),
             loads: &loads,
-            never: &never,
+            opted_out: &opted_out,
+            copies: &copies,
             exclude: &config.offline_policy.exclude,
             budget: config.offline_policy.budget,
         })

@@ -215,16 +215,23 @@ fn offline_files_are_written() {
     assert!(page.contains(r#"<script src="../../offline."#));
 }
 
-/// The worker's list of files to save: `(url, revision, bytes, flags)` in order.
+/// The worker's list of files saved ahead: `(url, revision, bytes, 1 for a page)` in order.
 fn worker_files(worker: &str) -> Vec<(String, String, u64, u64)> {
-    let line = worker
-        .lines()
-        .find_map(|l| l.strip_prefix("const FILES = "))
-        .expect("the worker lists its files");
-    serde_json::from_str(line.trim_end_matches(';')).expect("a JSON list")
+    worker_list(worker, "const FILES = ")
 }
 
-const AHEAD: u64 = 2;
+/// The worker's list of files never saved.
+fn worker_unsaved(worker: &str) -> Vec<String> {
+    worker_list(worker, "const UNSAVED = ")
+}
+
+fn worker_list<T: serde::de::DeserializeOwned>(worker: &str, prefix: &str) -> T {
+    let line = worker
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix))
+        .expect("the worker's list");
+    serde_json::from_str(line.trim_end_matches(';')).expect("a JSON list")
+}
 
 #[test]
 fn a_changed_page_changes_only_its_revision() {
@@ -294,11 +301,21 @@ fn machines_files_excluded_files_and_opted_out_pages_are_not_saved() {
         saved.iter().any(|s| s == "guide/page-two/"),
         "other pages are: {saved:?}"
     );
+    let worker = site.read("sw.js");
     assert!(
-        worker_files(&site.read("sw.js"))
-            .iter()
-            .any(|f| f.0.starts_with("checklist.") && f.3 & AHEAD == 0),
-        "a script no page loads is not saved ahead"
+        !saved.iter().any(|f| f.starts_with("checklist.")),
+        "a script no page loads is not saved ahead: {saved:?}"
+    );
+    assert_eq!(
+        worker_unsaved(&worker),
+        [
+            "atom.xml",
+            "guide/pic.svg",
+            "notes/loose/",
+            "robots.txt",
+            "sitemap.xml"
+        ],
+        "the worker never saves these, even when asked"
     );
 }
 
@@ -315,11 +332,15 @@ fn past_the_budget_pages_are_saved_as_visited() {
     assert_eq!(offline.policy, plumb::output::precache::Policy::AsVisited);
     assert!(offline.ahead_bytes <= 6 * 1024 && offline.ahead_pages >= 1);
     let files = worker_files(&site.read("sw.js"));
-    let ahead: u64 = files.iter().filter(|f| f.3 & AHEAD != 0).map(|f| f.2).sum();
-    assert_eq!(ahead, offline.ahead_bytes);
+    let ahead: u64 = files.iter().map(|f| f.2).sum();
+    assert_eq!(
+        ahead, offline.ahead_bytes,
+        "the worker lists what is saved ahead"
+    );
+    let pages = files.iter().filter(|f| f.3 == 1).count();
     assert!(
-        files.iter().any(|f| f.3 & AHEAD == 0),
-        "some files wait for a visit"
+        pages == offline.ahead_pages && pages < offline.pages,
+        "the other pages wait for a visit"
     );
     let line = summary.to_string();
     assert!(

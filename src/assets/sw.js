@@ -2,34 +2,50 @@
 // a time, in the order the build chose (the page being read first, taken from what the browser
 // already downloaded; then the checklists' pages; then the rest in reading order), so a dropped
 // connection keeps every file that arrived and the next visit goes on from there. Files past
-// the site's budget are saved when the reader opens them. It serves saved files first (pages
-// too); the cache holds one build, named after it, and each stored file carries its revision,
-// so a new build downloads only the files whose bytes changed. A new build's worker waits for
-// the page's consent before it takes over (the page offers a reload).
+// the site's budget are not listed: any file of the site but the UNSAVED ones is saved when
+// the reader opens it. It serves saved files first (pages too); the cache holds one build,
+// named after it, and each stored file carries its revision, so a new build downloads only the
+// files whose bytes changed (files saved as visited are asked for again with their ETag, and
+// come back only when changed). A new build's worker waits for the page's consent before it
+// takes over (the page offers a reload).
 "use strict";
 const CACHE = "plumb-" + __PLUMB_BUILD__;
-// [url relative to the site's root, revision, bytes, flags], in the order of saving.
+// What is saved ahead, in the order of saving: [url relative to the site's root, revision,
+// bytes, 1 for a page].
 const FILES = __PLUMB_FILES__;
-const PAGE = 1;
-const AHEAD = 2;
+// Files of the site never saved (feeds, excluded files and pages).
+const UNSAVED = __PLUMB_UNSAVED__;
 const REVISION = "X-Plumb-Revision";
+// The revision of a file saved as the reader opened it: the build does not list it.
+const VISITED = "visited";
 
 const scope = self.registration.scope;
-const entries = new Map(FILES.map(([path, revision, bytes, flags]) => {
+const entries = new Map(FILES.map(([path, revision, bytes, page]) => {
   const url = new URL(path, scope).href;
-  return [url, { url, revision, bytes, page: (flags & PAGE) !== 0, ahead: (flags & AHEAD) !== 0 }];
+  return [url, { url, revision, bytes, page: page === 1 }];
 }));
-const savedAhead = [...entries.values()].filter((entry) => entry.ahead);
+const savedAhead = [...entries.values()];
 const pagesAhead = savedAhead.filter((entry) => entry.page).length;
+const unsaved = new Set(UNSAVED.map((path) => new URL(path, scope).href));
 
 const isOurs = (name) => name.startsWith("plumb-");
 
-// The entry of the build a request is for (`a/index.html` is the page `a/`), if it is saved.
-function entryFor(href) {
+// The URL a file is saved under: no query or fragment, and a page by its folder (`a/` for
+// `a/index.html`).
+function savedUrl(href) {
   const url = new URL(href);
   url.hash = "";
   url.search = "";
-  return entries.get(url.href) || entries.get(url.href.replace(/index\.html$/, ""));
+  return url.href.replace(/\/index\.html$/, "/");
+}
+
+// The entry a request is for: listed (saved ahead), or one made up for a file of the site saved
+// as visited; none for files never saved and anything outside the site.
+function entryFor(href) {
+  const url = savedUrl(href);
+  if (entries.has(url)) return entries.get(url);
+  if (!url.startsWith(scope) || unsaved.has(url) || /\.(gz|br)$/.test(url)) return undefined;
+  return { url, revision: VISITED, bytes: null, page: false };
 }
 
 // The stored copy of `entry` in `cache`, if it is this build's revision.
@@ -38,15 +54,21 @@ async function stored(cache, entry) {
   return hit && hit.headers.get(REVISION) === entry.revision ? hit : undefined;
 }
 
-// Stores `response` as `entry` once its body has arrived whole and has the build's length (a
-// response of another build, mid-deploy, is not stored under this build's name).
+// Puts `body` (with `from`'s headers) into `cache` as `url`, marked with `revision`.
+async function keep(cache, url, from, body, revision) {
+  const headers = new Headers(from.headers);
+  headers.set(REVISION, revision);
+  await cache.put(url, new Response(body, { status: 200, statusText: "OK", headers }));
+}
+
+// Stores `response` as `entry` once its body has arrived whole and, for a listed file, has the
+// build's length (a response of another build, mid-deploy, is not stored under this build's
+// name).
 async function store(cache, entry, response) {
   if (!response.ok || response.type !== "basic" || response.redirected) return false;
   const body = await response.arrayBuffer();
-  if (body.byteLength !== entry.bytes) return false;
-  const headers = new Headers(response.headers);
-  headers.set(REVISION, entry.revision);
-  await cache.put(entry.url, new Response(body, { status: 200, statusText: "OK", headers }));
+  if (entry.bytes !== null && body.byteLength !== entry.bytes) return false;
+  await keep(cache, entry.url, response, body, entry.revision);
   return true;
 }
 
@@ -68,21 +90,38 @@ async function copyFromEarlierBuild(cache, entry) {
   return false;
 }
 
+// A file saved as visited by an earlier build, asked for again with its ETag: copied when the
+// host says it has not changed, downloaded when it has, dropped when the host has no ETag.
+async function revalidate(cache, url, earlier) {
+  const etag = earlier.headers.get("ETag");
+  if (!etag) return;
+  const response = await fetch(new Request(url, { cache: "no-store", headers: { "If-None-Match": etag } }));
+  const entry = { url, revision: VISITED, bytes: null, page: false };
+  if (response.status === 304) await keep(cache, url, earlier, await earlier.arrayBuffer(), VISITED);
+  else await store(cache, entry, response);
+}
+
 // An update: before this worker counts as installed, every file an earlier build saved is
 // copied when its revision is unchanged and downloaded when it changed, and what is saved ahead
 // is made complete; so the reload the page offers shows the whole new build.
 async function prepareUpdate() {
   const cache = await caches.open(CACHE);
-  const earlier = new Set();
+  const visited = new Map();
   for (const name of (await caches.keys()).filter((n) => isOurs(n) && n !== CACHE)) {
-    for (const request of await (await caches.open(name)).keys()) earlier.add(request.url);
+    const old = await caches.open(name);
+    for (const request of await old.keys()) {
+      const entry = entryFor(request.url);
+      if (!entry || entry.revision !== VISITED || visited.has(entry.url)) continue;
+      const response = await old.match(request);
+      if (response && !(await cache.match(entry.url))) visited.set(entry.url, response);
+    }
   }
-  for (const entry of entries.values()) {
-    if (!entry.ahead && !earlier.has(entry.url)) continue;
+  for (const entry of savedAhead) {
     if (await stored(cache, entry)) continue;
     if (await copyFromEarlierBuild(cache, entry)) continue;
     if (!(await download(cache, entry, "no-cache"))) throw new Error("plumb: " + entry.url + " changed during the update");
   }
+  for (const [url, earlier] of visited) await revalidate(cache, url, earlier);
 }
 
 self.addEventListener("install", (event) => {
@@ -113,16 +152,22 @@ let saving = null;
 // load starts another that skips what is there.
 async function save(loaded) {
   const cache = await caches.open(CACHE);
-  const first = [...new Set(loaded.map(entryFor).filter(Boolean))];
+  const first = [];
+  for (const entry of loaded.map(entryFor)) {
+    if (entry && !first.some((e) => e.url === entry.url)) first.push(entry);
+  }
   const queue = first.concat(savedAhead.filter((entry) => !first.includes(entry)));
   let pagesSaved = 0;
   try {
     for (const [index, entry] of queue.entries()) {
       if (!(await stored(cache, entry))) {
         const ok = await download(cache, entry, index < first.length ? "force-cache" : "no-cache");
-        if (!ok) throw new Error("plumb: " + entry.url + " is not this build's");
+        // A listed file that did not arrive as the build wrote it belongs to another build: a
+        // newer worker is on its way. Anything else the page loaded may just not be a file of
+        // the site (the browser's /favicon.ico).
+        if (!ok && entries.has(entry.url)) throw new Error("plumb: " + entry.url + " is not this build's");
       }
-      if (entry.ahead && entry.page) {
+      if (entries.has(entry.url) && entry.page) {
         pagesSaved += 1;
         await announce(pagesSaved, "saving");
       }

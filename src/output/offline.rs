@@ -37,38 +37,41 @@ pub fn manifest(config: &Config) -> String {
     serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n"
 }
 
-/// The service worker for a build whose files to save are `plan`'s, in order. The worker's own
-/// bytes change whenever a file's do (each entry carries its revision), so browsers see a new
-/// worker for each build that changes anything, and download only the files that changed.
+/// The service worker for a build whose files to save are `plan`'s. It lists what is saved
+/// ahead, in order, each file with its revision, and the files never saved; any other file of
+/// the site is saved when the reader opens it. So the list grows with the budget, not with the
+/// site, and the worker's bytes change whenever a saved-ahead file's do: browsers see a new
+/// worker for each such build, and download only the files that changed.
 pub fn service_worker(plan: &Plan) -> String {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    let files: Vec<serde_json::Value> = plan
+    let ahead: Vec<serde_json::Value> = plan
         .entries
         .iter()
+        .filter(|entry| entry.ahead)
         .map(|entry| {
             hasher.update(entry.path.as_bytes());
             hasher.update(&entry.hash.to_le_bytes());
-            let flags = u8::from(entry.page) * PAGE_FLAG + u8::from(entry.ahead) * AHEAD_FLAG;
             json!([
                 precache_url(&entry.path),
                 revision(entry.hash),
                 entry.len,
-                flags
+                u8::from(entry.page)
             ])
         })
         .collect();
+    let unsaved: Vec<String> = plan.unsaved.iter().map(|p| precache_url(p)).collect();
+    for path in &unsaved {
+        hasher.update(path.as_bytes());
+    }
     let build = format!("{:016x}", hasher.digest());
     include_str!("../assets/sw.js")
         .replace("__PLUMB_BUILD__", &json!(build).to_string())
         .replace(
             "__PLUMB_FILES__",
-            &serde_json::Value::Array(files).to_string(),
+            &serde_json::Value::Array(ahead).to_string(),
         )
+        .replace("__PLUMB_UNSAVED__", &json!(unsaved).to_string())
 }
-
-/// Flags of an entry of the worker's list (`sw.js` reads the same numbers).
-const PAGE_FLAG: u8 = 1;
-const AHEAD_FLAG: u8 = 2;
 
 /// A file's revision in the worker's list: enough of its hash to tell two versions apart.
 fn revision(hash: u64) -> String {
@@ -310,7 +313,7 @@ mod tests {
         let a = service_worker(&plan(1 << 40));
         let b = service_worker(&plan(2 << 40));
         assert!(
-            a.contains(r#"const FILES = [["./","0000010000",3,3]];"#),
+            a.contains(r#"const FILES = [["./","0000010000",3,1]];"#),
             "{a}"
         );
         assert_ne!(a, b);

@@ -55,6 +55,8 @@ pub struct Plan {
     pub ahead_pages: usize,
     /// Pages the worker may save, ahead or as visited.
     pub pages: usize,
+    /// Files of the build the worker never saves, sorted (compressed copies aside).
+    pub unsaved: Vec<String>,
 }
 
 /// What [`plan`] reads: the build's files and what is known of its pages.
@@ -64,8 +66,10 @@ pub struct SiteFiles<'a> {
     pub pages: &'a [String],
     /// Page path -> the files of the site it loads, in document order.
     pub loads: &'a HashMap<String, Vec<String>>,
-    /// Paths never saved besides [`NOT_SAVED`]: opted-out pages, compressed copies.
-    pub never: &'a HashSet<String>,
+    /// Pages whose front matter says `offline = false`.
+    pub opted_out: &'a HashSet<String>,
+    /// Compressed copies of other files (never requested by browsers: not listed anywhere).
+    pub copies: &'a HashSet<String>,
     pub exclude: &'a globset::GlobSet,
     pub budget: u64,
 }
@@ -77,7 +81,8 @@ pub fn plan<'a>(files: &'a SiteFiles<'a>) -> Plan {
     let saved = |path: &str| {
         by_path.contains_key(path)
             && !NOT_SAVED.contains(&path)
-            && !files.never.contains(path)
+            && !files.opted_out.contains(path)
+            && !files.copies.contains(path)
             && !files.exclude.is_match(path)
     };
     let mut order: Vec<&str> = Vec::with_capacity(files.records.len());
@@ -123,8 +128,16 @@ pub fn plan<'a>(files: &'a SiteFiles<'a>) -> Plan {
     } else {
         Policy::AsVisited
     };
+    let mut unsaved: Vec<String> = files
+        .records
+        .iter()
+        .filter(|r| !saved(&r.path) && !files.copies.contains(&r.path))
+        .map(|r| r.path.clone())
+        .collect();
+    unsaved.sort_unstable();
     let mut plan = Plan {
         policy,
+        unsaved,
         ..Plan::default()
     };
     let mut fits = true;
@@ -214,7 +227,8 @@ mod tests {
             records,
             pages: &pages,
             loads: &loads,
-            never: &HashSet::from(["index.html.gz".to_owned()]),
+            opted_out: &HashSet::new(),
+            copies: &HashSet::from(["index.html.gz".to_owned()]),
             exclude: &globs.build().unwrap(),
             budget,
         });
@@ -272,6 +286,15 @@ mod tests {
             ],
         );
         assert_eq!(plan.policy, Policy::Everything);
+        assert_eq!(
+            plan.unsaved,
+            [
+                "atom.xml",
+                "authors/index.html",
+                "robots.txt",
+                "sitemap.xml"
+            ]
+        );
         assert_eq!((plan.ahead_bytes, plan.ahead_pages, plan.pages), (70, 4, 4));
     }
 

@@ -54,14 +54,15 @@ function copyFixture(name, dir) {
   return root;
 }
 
-// The cache name and the list of files to save written into a build's sw.js: `entries` (url,
-// revision, bytes, page, ahead) in the order of saving; `files`, the URLs saved ahead.
+// The cache name and the lists written into a build's sw.js: `entries` (url, revision, bytes,
+// page) saved ahead, in the order of saving; `files`, their URLs; `unsaved`, the URLs never saved.
 function workerInfo(swText) {
   const cache = /const CACHE = "plumb-" \+ "([0-9a-f]+)";/.exec(swText);
   const list = /const FILES = (\[.*\]);/.exec(swText);
-  assert.ok(cache && list, "sw.js names its cache and lists its files");
-  const entries = JSON.parse(list[1]).map(([url, revision, bytes, flags]) => ({ url, revision, bytes, page: (flags & 1) !== 0, ahead: (flags & 2) !== 0 }));
-  return { cache: "plumb-" + cache[1], entries, files: entries.filter((e) => e.ahead).map((e) => e.url) };
+  const unsaved = /const UNSAVED = (\[.*\]);/.exec(swText);
+  assert.ok(cache && list && unsaved, "sw.js names its cache and lists its files");
+  const entries = JSON.parse(list[1]).map(([url, revision, bytes, page]) => ({ url, revision, bytes, page: page === 1 }));
+  return { cache: "plumb-" + cache[1], entries, files: entries.map((e) => e.url), unsaved: JSON.parse(unsaved[1]) };
 }
 
 // The file on disk a precache URL stands for ("guide/" -> guide/index.html, "./" -> index.html).
@@ -550,7 +551,7 @@ test("file:// portable build: click through home, two articles and the checklist
 
 test("the shipped guide saves ahead every file readers need, and the summary says how much", () => {
   const out = buildGuide();
-  const { entries, files } = workerInfo(fs.readFileSync(path.join(out, "sw.js"), "utf8"));
+  const { entries, files, unsaved } = workerInfo(fs.readFileSync(path.join(out, "sw.js"), "utf8"));
   for (const entry of entries) {
     assert.equal(entry.bytes, fs.statSync(fileOf(out, entry.url)).size, "the listed size of " + entry.url);
   }
@@ -564,12 +565,13 @@ test("the shipped guide saves ahead every file readers need, and the summary say
     }
   })(out);
   // plumb's own marker file (.plumb-build) is not part of the site.
-  assert.deepEqual(onDisk.filter((f) => !listed.has(f) && !path.basename(f).startsWith(".plumb")).sort(),
+  const notAhead = onDisk.filter((f) => !listed.has(f) && !path.basename(f).startsWith(".plumb")).sort();
+  assert.deepEqual(notAhead.filter((f) => !/^syntax\.[0-9a-f]+\.css$/.test(f)),
     ["about/writing-checklists/index.html", "atom.xml", "robots.txt", "sitemap.xml", "sw.js"],
-    "the worker saves every output file but the machines' files, the excluded page and itself");
-  const later = entries.filter((e) => !e.ahead).map((e) => e.url);
-  assert.ok(later.every((u) => /^syntax\.[0-9a-f]+\.css$/.test(u)) && later.length === 1,
-    "only the highlighting stylesheet, loaded by the excluded page alone, waits for a visit: " + later);
+    "saved ahead: every output file but the machines' files, the excluded page and its stylesheet, and the worker");
+  assert.deepEqual(unsaved, ["about/writing-checklists/", "atom.xml", "robots.txt", "sitemap.xml"], "never saved");
+  assert.equal(notAhead.filter((f) => /^syntax\./.test(f)).length, 1,
+    "the highlighting stylesheet, loaded by the excluded page alone, is saved only if a reader opens it");
   console.log(`# shipped guide saved ahead: ${files.length} files, ${total} bytes`);
   const said = /; saved ahead for offline: all (\d+) pages, (\d+) KB \(budget 5 MB\);/.exec(buildGuide.stdout);
   assert.ok(said, "the build summary states what is saved ahead: " + buildGuide.stdout);
@@ -748,9 +750,9 @@ test("past the budget: what is saved ahead stays within it, and pages the reader
   const summary = plumb(["build", "--root", root, "--output-dir", out]);
   assert.match(summary, /; saved ahead for offline: \d+ of 153 pages, \d+ KB \(budget 100 KB\), the rest as readers visit them;/);
   const { cache, entries, files } = workerInfo(fs.readFileSync(path.join(out, "sw.js"), "utf8"));
-  const aheadBytes = entries.filter((e) => e.ahead).reduce((n, e) => n + e.bytes, 0);
+  const aheadBytes = entries.reduce((n, e) => n + e.bytes, 0);
   assert.ok(aheadBytes <= 100 * 1024, "ahead within the budget: " + aheadBytes);
-  const later = entries.filter((e) => !e.ahead && e.page).map((e) => e.url);
+  const later = Array.from({ length: 150 }, (_, i) => `pages/p${String(i + 1).padStart(4, "0")}/`).filter((p) => !files.includes(p));
   assert.ok(later.length > 100, "most pages wait for a visit: " + later.length);
   const [visitFirst, visitNext, neverOpened] = ["pages/p0120/", "pages/p0121/", "pages/p0140/"];
   for (const p of [visitFirst, visitNext, neverOpened]) assert.ok(later.includes(p), p + " is not saved ahead");
@@ -766,9 +768,17 @@ test("past the budget: what is saved ahead stays within it, and pages the reader
     await page.waitForFunction((name) => caches.open(name).then((c) => c.match(location.href)).then(Boolean), cache, { timeout: 10000 });
     const cached = await cachedRevisions(page, cache);
     const url = (u) => new URL(u, server.url).href;
-    const cachedBytes = entries.filter((e) => cached[url(e.url)]).reduce((n, e) => n + e.bytes, 0);
-    const visitedBytes = entries.filter((e) => e.url === visitFirst || e.url === visitNext).reduce((n, e) => n + e.bytes, 0);
+    const cachedBytes = await page.evaluate(async (name) => {
+      const c = await caches.open(name);
+      let total = 0;
+      for (const request of await c.keys()) total += (await (await c.match(request)).arrayBuffer()).byteLength;
+      return total;
+    }, cache);
+    const visitedBytes = [visitFirst, visitNext].reduce((n, p) => n + fs.statSync(fileOf(out, p)).size, 0);
     assert.ok(cachedBytes <= 100 * 1024 + visitedBytes, `on the device: ${cachedBytes} bytes, within the budget and the two pages read`);
+    assert.deepEqual(Object.keys(cached).filter((u) => !files.includes(u.slice(server.url.length) || "./")).sort(),
+      [url(visitFirst), url(visitNext)], "besides what is saved ahead, the two pages read (their files were saved ahead)");
+    assert.equal(cached[url(visitNext)], "visited", "a page saved as visited is marked so");
     assert.deepEqual(files.filter((f) => !cached[url(f)]), [], "everything saved ahead is there");
     assert.ok(!cached[url(neverOpened)], "a page never opened is not saved");
 
