@@ -13,6 +13,8 @@ use crate::config::{BuildOptions, Config, ExternalResources};
 use crate::content::{self, Body, DocId, Document, FrontMatter, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity, Source, suggest};
 use crate::markdown::{self, Embeds, Highlighter, Links, RenderContext, Rendered};
+pub use crate::output::first_load::FirstLoad;
+use crate::output::first_load::FirstLoads;
 use crate::output::{
     self, Contents, OutputFile, Sink, assets::Assets, compress, feeds, lock, offline, precache,
 };
@@ -45,14 +47,6 @@ pub struct OfflineSummary {
     pub pages: usize,
     /// The budget as `site.toml` wrote it.
     pub budget: String,
-}
-
-/// The heaviest page to open first: its path and what it costs to download, compressed as a
-/// host compresses on the fly, with everything it loads (and the service worker).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FirstLoad {
-    pub page: String,
-    pub bytes: u64,
 }
 
 /// What `build` reports on success.
@@ -299,6 +293,19 @@ fn run<S: Sink>(
 
     let sink = open(&config).map_err(|e| merged(&diagnostics, e))?;
     let seen = Seen::default();
+    let first_loads = FirstLoads::new(
+        assets
+            .files
+            .iter()
+            .map(|f| {
+                let len = match &f.contents {
+                    Contents::Bytes(bytes) => bytes.len() as u64,
+                    Contents::Copy(from) => std::fs::metadata(from).map_or(0, |m| m.len()),
+                };
+                (f.path.clone(), len)
+            })
+            .collect(),
+    );
     let found = Mutex::new(Vec::new());
     let severity = match config.external_resources {
         ExternalResources::Error => Some(Severity::Error),
@@ -328,7 +335,10 @@ fn run<S: Sink>(
                 }
             }
             let loads = offline::local_loads(&file.path, &html, &config.base_path);
+            first_loads.page(&file.path, bytes, &loads);
             lock(&seen.loads).insert(file.path.clone(), loads);
+        } else if let Some(bytes) = &text {
+            first_loads.text(&file.path, bytes);
         }
         let accept = |file: OutputFile| {
             let path = file.path.clone();
@@ -341,8 +351,6 @@ fn run<S: Sink>(
             Ok::<(), Diagnostic>(())
         };
         if let Some(bytes) = &text {
-            let size = compress::transfer_size(bytes);
-            lock(&seen.transfer).insert(file.path.clone(), size);
             for &format in precompress {
                 let path = format!("{}.{}", file.path, compress::extension(format));
                 accept(OutputFile::new(
@@ -430,7 +438,18 @@ fn run<S: Sink>(
         None
     };
     diagnostics.extend(found.into_inner().unwrap_or_else(|e| e.into_inner()));
-    let heaviest = seen.heaviest_first_load(config.offline);
+    let records = seen.records.into_inner().unwrap_or_else(|e| e.into_inner());
+    let heaviest = {
+        let lens: HashMap<&str, u64> = records.iter().map(|r| (r.path.as_str(), r.len)).collect();
+        let worker = if config.offline {
+            first_loads
+                .transfer_of(offline::SERVICE_WORKER)
+                .unwrap_or(0)
+        } else {
+            0
+        };
+        first_loads.heaviest(|path| lens.get(path).copied().unwrap_or(0), worker)
+    };
     diagnostics.sort();
     if diagnostics.has_errors() || (config.strict && !diagnostics.is_empty()) {
         return Err(diagnostics);
@@ -439,7 +458,7 @@ fn run<S: Sink>(
         config,
         site,
         sink,
-        records: seen.records.into_inner().unwrap_or_else(|e| e.into_inner()),
+        records,
         diagnostics,
         timings,
         offline,
@@ -453,8 +472,6 @@ struct Seen {
     records: Mutex<Vec<output::Record>>,
     /// Page path -> the files of the site it loads.
     loads: Mutex<HashMap<String, Vec<String>>>,
-    /// Path -> bytes on the wire, compressed, for text files.
-    transfer: Mutex<HashMap<String, u64>>,
     /// The compressed copies written beside text files.
     copies: Mutex<HashSet<String>>,
 }
@@ -491,33 +508,6 @@ impl Seen {
             exclude: &config.offline_policy.exclude,
             budget: config.offline_policy.budget,
         })
-    }
-
-    /// The page whose first visit downloads the most, compressed: the page, what it loads, and
-    /// the service worker when there is one.
-    fn heaviest_first_load(&self, offline: bool) -> Option<FirstLoad> {
-        let records = lock(&self.records);
-        let transfer = lock(&self.transfer);
-        let raw: HashMap<&str, u64> = records.iter().map(|r| (r.path.as_str(), r.len)).collect();
-        let size = |path: &str| {
-            transfer
-                .get(path)
-                .copied()
-                .or_else(|| raw.get(path).copied())
-                .unwrap_or(0)
-        };
-        let worker = if offline {
-            size(offline::SERVICE_WORKER)
-        } else {
-            0
-        };
-        lock(&self.loads)
-            .iter()
-            .map(|(page, loads)| FirstLoad {
-                page: page.clone(),
-                bytes: size(page) + loads.iter().map(|l| size(l)).sum::<u64>() + worker,
-            })
-            .max_by(|a, b| a.bytes.cmp(&b.bytes).then_with(|| b.page.cmp(&a.page)))
     }
 }
 

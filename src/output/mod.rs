@@ -8,6 +8,7 @@
 pub mod assets;
 pub mod compress;
 pub mod feeds;
+pub mod first_load;
 pub mod offline;
 pub mod precache;
 
