@@ -16,7 +16,7 @@ use crate::markdown::{self, Embeds, Highlighter, Links, RenderContext, Rendered}
 pub use crate::output::first_load::FirstLoad;
 use crate::output::first_load::FirstLoads;
 use crate::output::{
-    self, Contents, OutputFile, Sink, assets::Assets, compress, feeds, lock, offline, precache,
+    self, OutputFile, Sink, assets::Assets, compress, feeds, lock, offline, precache,
 };
 use crate::render::{self, RenderInput};
 use crate::theme::Theme;
@@ -297,13 +297,7 @@ fn run<S: Sink>(
         assets
             .files
             .iter()
-            .map(|f| {
-                let len = match &f.contents {
-                    Contents::Bytes(bytes) => bytes.len() as u64,
-                    Contents::Copy(from) => std::fs::metadata(from).map_or(0, |m| m.len()),
-                };
-                (f.path.clone(), len)
-            })
+            .map(|f| (f.path.clone(), compress::size_of(f)))
             .collect(),
     );
     let found = Mutex::new(Vec::new());
@@ -315,7 +309,7 @@ fn run<S: Sink>(
     let sources = output_sources(&site);
     let precompress = &config.offline_policy.precompress;
     let emit = |file: OutputFile| -> Result<(), Diagnostic> {
-        let text = seen.text_of(&file);
+        let text = compress::text_of(&file);
         if let Some(bytes) = &text
             && file.path.ends_with(".html")
         {
@@ -324,17 +318,18 @@ fn run<S: Sink>(
                 |_| String::from_utf8_lossy(bytes),
                 std::borrow::Cow::Borrowed,
             );
+            let page_loads = offline::PageLoads::read(&html);
             if let Some(severity) = severity {
                 let source = sources
                     .get(&file.path)
                     .cloned()
                     .unwrap_or_else(|| format!("public/{}", file.path).into());
-                let problems = offline::check_external(&file.path, &html, &source, severity);
+                let problems = offline::check_external(&file.path, &page_loads, &source, severity);
                 if !problems.is_empty() {
                     lock(&found).extend(problems);
                 }
             }
-            let loads = offline::local_loads(&file.path, &html, &config.base_path);
+            let loads = page_loads.local(&file.path, &config.base_path);
             first_loads.page(&file.path, bytes, &loads);
             lock(&seen.loads).insert(file.path.clone(), loads);
         } else if let Some(bytes) = &text {
@@ -477,18 +472,6 @@ struct Seen {
 }
 
 impl Seen {
-    /// The bytes of a text file, read from its source when it is copied as it is.
-    fn text_of<'a>(&self, file: &'a OutputFile) -> Option<std::borrow::Cow<'a, [u8]>> {
-        if !compress::is_text(&file.path) {
-            return None;
-        }
-        match &file.contents {
-            Contents::Bytes(bytes) => Some(std::borrow::Cow::Borrowed(bytes)),
-            // An unreadable file is reported by the sink, which reads it too.
-            Contents::Copy(from) => std::fs::read(from).ok().map(std::borrow::Cow::Owned),
-        }
-    }
-
     /// What the service worker saves, from the files written so far.
     fn plan(&self, config: &Config, site: &Site) -> precache::Plan {
         let records = lock(&self.records);

@@ -2,11 +2,34 @@
 //! `gzip_static`, `brotli_static`), and the compressed size the build reports for a page's
 //! first load.
 //!
-//! Pure functions of bytes: the build decides which files get copies and writes them.
+//! Functions of bytes, but for reading a static text file that is copied as it is: the build
+//! decides which files get copies and hands them to the sink.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use crate::config::Compression;
+use crate::output::{Contents, OutputFile};
+
+/// The bytes of a text file (see [`is_text`]), read from its source when it is copied as it is.
+/// `None` for other files, and for a source that cannot be read (the sink reports that).
+pub fn text_of(file: &OutputFile) -> Option<Cow<'_, [u8]>> {
+    if !is_text(&file.path) {
+        return None;
+    }
+    match &file.contents {
+        Contents::Bytes(bytes) => Some(Cow::Borrowed(bytes)),
+        Contents::Copy(from) => std::fs::read(from).ok().map(Cow::Owned),
+    }
+}
+
+/// A file's size, from its source's metadata when it is copied as it is (0 if unreadable).
+pub fn size_of(file: &OutputFile) -> u64 {
+    match &file.contents {
+        Contents::Bytes(bytes) => bytes.len() as u64,
+        Contents::Copy(from) => std::fs::metadata(from).map_or(0, |m| m.len()),
+    }
+}
 
 /// Whether a file is text that compresses well (the formats hosts compress).
 pub fn is_text(path: &str) -> bool {

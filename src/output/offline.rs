@@ -113,7 +113,41 @@ const LOADING_RELS: &[&str] = &[
     "preconnect",
 ];
 
-/// Every URL a page makes the browser load, with the tag that loads it, in document order.
+/// Every URL a page makes the browser load, with the tag that loads it, in document order: read
+/// once per page, for the other-host check and for what the page needs offline.
+#[derive(Debug, Clone, Default)]
+pub struct PageLoads(Vec<(&'static str, String)>);
+
+impl PageLoads {
+    pub fn read(html: &str) -> Self {
+        Self(loaded_urls(html))
+    }
+
+    /// What the page would load from another host: `(tag, url)` pairs.
+    pub fn external(&self) -> Vec<(String, String)> {
+        self.0
+            .iter()
+            .filter(|(_, url)| is_other_host(url))
+            .map(|(tag, url)| ((*tag).to_owned(), url.clone()))
+            .collect()
+    }
+
+    /// The files of the site the page at `page_path` (below the output folder) loads, as paths
+    /// below the output folder, each once, in document order. Root-relative URLs (the 404
+    /// page's) are read under `base_path`.
+    pub fn local(&self, page_path: &str, base_path: &str) -> Vec<String> {
+        let mut paths: Vec<String> = Vec::new();
+        for (_, url) in &self.0 {
+            if let Some(path) = resolve(page_path, url, base_path)
+                && !paths.contains(&path)
+            {
+                paths.push(path);
+            }
+        }
+        paths
+    }
+}
+
 fn loaded_urls(html: &str) -> Vec<(&'static str, String)> {
     let mut found = Vec::new();
     for tag in crate::html::tags(html) {
@@ -153,26 +187,7 @@ fn loaded_urls(html: &str) -> Vec<(&'static str, String)> {
 
 /// Finds what a page would load from another host: `(tag, url)` pairs.
 pub fn external_resources(html: &str) -> Vec<(String, String)> {
-    loaded_urls(html)
-        .into_iter()
-        .filter(|(_, url)| is_other_host(url))
-        .map(|(tag, url)| (tag.to_owned(), url))
-        .collect()
-}
-
-/// The files of the site the page at `page_path` (below the output folder) loads, as paths
-/// below the output folder, each once, in document order. Root-relative URLs (the 404 page's)
-/// are read under `base_path`.
-pub fn local_loads(page_path: &str, html: &str, base_path: &str) -> Vec<String> {
-    let mut paths: Vec<String> = Vec::new();
-    for (_, url) in loaded_urls(html) {
-        if let Some(path) = resolve(page_path, &url, base_path)
-            && !paths.contains(&path)
-        {
-            paths.push(path);
-        }
-    }
-    paths
+    PageLoads::read(html).external()
 }
 
 /// The output path a URL written in the page at `page_path` names, if it is a file of the site.
@@ -217,14 +232,16 @@ fn is_other_host(url: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//")
 }
 
-/// Diagnostics for a page (`path`, built from `source`) that would load from another host.
+/// Diagnostics for a page (`path`, built from `source`, loading `loads`) that would load from
+/// another host.
 pub fn check_external(
     path: &str,
-    html: &str,
+    loads: &PageLoads,
     source: &std::path::Path,
     severity: Severity,
 ) -> Vec<Diagnostic> {
-    external_resources(html)
+    loads
+        .external()
         .into_iter()
         .map(|(tag, url)| {
             let message = format!("`{path}` loads `{url}` from another host (`<{tag}>`)");
@@ -279,7 +296,7 @@ mod tests {
 <img src="pic.svg#x" srcset="pic.svg 1x, big%20pic.png 2x"><img src="data:image/png;base64,AA">
 <a href="../other/">a link loads nothing</a><img src="https://e.org/far.png">"#;
         assert_eq!(
-            local_loads("guide/first/index.html", html, "/"),
+            PageLoads::read(html).local("guide/first/index.html", "/"),
             [
                 "style.1.css",
                 "icon.svg",
@@ -290,7 +307,10 @@ mod tests {
         );
         let not_found =
             r#"<link rel="stylesheet" href="/sub/style.1.css"><img src="/elsewhere.png">"#;
-        assert_eq!(local_loads("404.html", not_found, "/sub/"), ["style.1.css"]);
+        assert_eq!(
+            PageLoads::read(not_found).local("404.html", "/sub/"),
+            ["style.1.css"]
+        );
         assert_eq!(resolve("index.html", "../../../x.css", "/"), None);
         assert_eq!(
             resolve("a/index.html", "./", "/").as_deref(),
