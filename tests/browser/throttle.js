@@ -1,12 +1,12 @@
 // A slow static server for the offline tests and measurements: a built site served on
 // 127.0.0.1 as a phone on a weak signal would receive it.
 //
-//   throttled(dir, {bytesPerSecond, latency})  -> {url, requests, cut(), restore(), close(), sent()}
+//   throttled(dir, {bytesPerSecond, latency, gzip})  -> {url, requests, cut(), restore(), close(), sent()}
 //
 // - Every response body shares one link of `bytesPerSecond` (default 40 KB/s), after `latency`
 //   ms (default 50) per request, in 1 KB chunks.
-// - Text is gzip-compressed when the browser accepts it (as hosts do), so byte counts are what a
-//   reader's phone would download.
+// - Text is gzip-compressed when the browser accepts it (as hosts do; `gzip: false` for a host
+//   that does not), so byte counts are what a reader's phone would download.
 // - Headers as a careful host sends them: the strict CSP, an ETag, `Cache-Control: no-cache`
 //   (the browser keeps a copy and asks before reusing it); `If-None-Match` gets a 304.
 // - `requests` logs every request ({path, status, bytes}); `cut()` drops every connection,
@@ -34,7 +34,7 @@ const TYPES = {
 const TEXT = /\.(html|css|js|json|webmanifest|svg|xml|txt)$/;
 const CHUNK = 1024;
 
-function throttled(dir, { bytesPerSecond = 40 * 1024, latency = 50 } = {}) {
+function throttled(dir, { bytesPerSecond = 40 * 1024, latency = 50, gzip = true } = {}) {
   const base = path.resolve(dir);
   const requests = [];
   const sockets = new Set();
@@ -97,7 +97,7 @@ function throttled(dir, { bytesPerSecond = 40 * 1024, latency = 50 } = {}) {
         res.writeHead(304, headers);
         return res.end();
       }
-      if (TEXT.test(file) && /\bgzip\b/.test(req.headers["accept-encoding"] || "")) {
+      if (gzip && TEXT.test(file) && /\bgzip\b/.test(req.headers["accept-encoding"] || "")) {
         body = zlib.gzipSync(body);
         headers["Content-Encoding"] = "gzip";
         headers.Vary = "Accept-Encoding";
