@@ -48,15 +48,27 @@ function entryFor(href) {
   return { url, revision: VISITED, bytes: null, page: false };
 }
 
+// The entry of a URL a page says it loaded (not trusted to be a URL at all).
+function entryOfLoaded(href) {
+  try {
+    return entryFor(href);
+  } catch (error) {
+    return undefined;
+  }
+}
+
 // The stored copy of `entry` in `cache`, if it is this build's revision.
 async function stored(cache, entry) {
   const hit = await cache.match(entry.url);
   return hit && hit.headers.get(REVISION) === entry.revision ? hit : undefined;
 }
 
-// Puts `body` (with `from`'s headers) into `cache` as `url`, marked with `revision`.
+// Puts `body` (with `from`'s headers) into `cache` as `url`, marked with `revision`. The body
+// is decoded: the headers that described it on the wire go.
 async function keep(cache, url, from, body, revision) {
   const headers = new Headers(from.headers);
+  headers.delete("Content-Encoding");
+  headers.delete("Content-Length");
   headers.set(REVISION, revision);
   await cache.put(url, new Response(body, { status: 200, statusText: "OK", headers }));
 }
@@ -153,14 +165,15 @@ let saving = null;
 async function save(loaded) {
   const cache = await caches.open(CACHE);
   const first = [];
-  for (const entry of loaded.map(entryFor)) {
+  for (const entry of loaded.map(entryOfLoaded)) {
     if (entry && !first.some((e) => e.url === entry.url)) first.push(entry);
   }
   const queue = first.concat(savedAhead.filter((entry) => !first.includes(entry)));
   let pagesSaved = 0;
   try {
     for (const [index, entry] of queue.entries()) {
-      if (!(await stored(cache, entry))) {
+      const downloading = !(await stored(cache, entry));
+      if (downloading) {
         const ok = await download(cache, entry, index < first.length ? "force-cache" : "no-cache");
         // A listed file that did not arrive as the build wrote it belongs to another build: a
         // newer worker is on its way. Anything else the page loaded may just not be a file of
@@ -169,7 +182,8 @@ async function save(loaded) {
       }
       if (entries.has(entry.url) && entry.page) {
         pagesSaved += 1;
-        await announce(pagesSaved, "saving");
+        // A visit that finds everything saved goes straight to "ready", without counting aloud.
+        if (downloading) await announce(pagesSaved, "saving");
       }
     }
     await announce(pagesSaved, "ready");
