@@ -119,6 +119,10 @@ pub struct OfflineToml {
     pub paused: String,
     /// One sentence for the footer saying what is saved on the reader's device.
     pub note: String,
+    /// The offer shown when a new version of the site has installed.
+    pub update: String,
+    /// The offer's button.
+    pub reload: String,
 }
 
 impl Default for OfflineToml {
@@ -132,6 +136,8 @@ impl Default for OfflineToml {
             ready: "Ready to use offline".to_owned(),
             paused: "Saving for offline paused: it goes on at your next visit".to_owned(),
             note: "Once opened, this guide is saved on your device so that it and the checklist work without a connection. Your answers never leave your device.".to_owned(),
+            update: "A new version of this site is ready.".to_owned(),
+            reload: "Reload".to_owned(),
         }
     }
 }
@@ -195,6 +201,8 @@ pub struct Offline {
     pub ready: String,
     pub paused: String,
     pub note: String,
+    pub update: String,
+    pub reload: String,
 }
 
 impl Offline {
@@ -240,6 +248,8 @@ impl Offline {
             ready: raw.ready,
             paused: raw.paused,
             note: raw.note,
+            update: raw.update,
+            reload: raw.reload,
         }
     }
 }

@@ -86,6 +86,8 @@ impl Shared {
                 "ready": config.offline_policy.ready,
                 "paused": config.offline_policy.paused,
                 "note": config.offline_policy.note,
+                "update": config.offline_policy.update,
+                "reload": config.offline_policy.reload,
             },
             "extra": config.extra,
         });

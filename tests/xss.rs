@@ -39,7 +39,7 @@ fn toml_string(text: &str) -> String {
 }
 
 /// Fields shown in pages, by where they are written; the theme decides where they appear.
-const SHOWN: [&str; 22] = [
+const SHOWN: [&str; 24] = [
     "site.title",
     "site.description",
     "site.extra",
@@ -62,6 +62,8 @@ const SHOWN: [&str; 22] = [
     "offline.ready",
     "offline.paused",
     "offline.note",
+    "offline.update",
+    "offline.reload",
 ];
 
 /// Fields the checklist's JSON model carries, for the browser script to show.
@@ -132,7 +134,7 @@ fn hostile_site(theme: &str) -> Fixture {
     site.write(
         "site.toml",
         &format!(
-            "title = {}\ndescription = {}\nbase_url = \"http://127.0.0.1/\"\ntheme = \"{theme}\"\n\n[extra]\nnote = {}\nfooter = {}\n\n[offline]\nsaving = {}\nready = {}\npaused = {}\nnote = {}\n",
+            "title = {}\ndescription = {}\nbase_url = \"http://127.0.0.1/\"\ntheme = \"{theme}\"\n\n[extra]\nnote = {}\nfooter = {}\n\n[offline]\nsaving = {}\nready = {}\npaused = {}\nnote = {}\nupdate = {}\nreload = {}\n",
             s("site.title"),
             s("site.description"),
             s("site.extra"),
@@ -141,6 +143,8 @@ fn hostile_site(theme: &str) -> Fixture {
             s("offline.ready"),
             s("offline.paused"),
             s("offline.note"),
+            s("offline.update"),
+            s("offline.reload"),
         ),
     );
     site.write(

@@ -6,7 +6,9 @@
 //
 // The status element is the theme's: `[data-offline-status]` (role="status"), whose
 // `data-saving` ("Saving for offline: {saved} of {total} pages"), `data-ready` and
-// `data-paused` attributes hold the words, in the site's language. Without it nothing is shown.
+// `data-paused` attributes hold the words, in the site's language; `data-update` and
+// `data-reload` word the offer of a new version. Without it no status is shown, and the offer
+// is in English.
 (function () {
   "use strict";
   const script = document.currentScript;
@@ -63,11 +65,12 @@
     box.className = "plumb-update";
     box.setAttribute("role", "status");
     const text = document.createElement("span");
-    text.textContent = "A new version of this site is ready.";
+    const words = statusElement ? statusElement.dataset : {};
+    text.textContent = words.update || "A new version of this site is ready.";
     const button = document.createElement("button");
     button.type = "button";
     button.className = "plumb-update-reload";
-    button.textContent = "Reload";
+    button.textContent = words.reload || "Reload";
     button.addEventListener("click", () => {
       reloadRequested = true;
       worker.postMessage("plumb-skip-waiting");

@@ -680,7 +680,8 @@ test("update: after one page changes, the new worker downloads that page and its
   fs.appendFileSync(path.join(root, "site.toml"), [
     "", "[offline]",
     'saving = "Guardando para usar sin conexión: {saved} de {total} páginas"',
-    'ready = "Listo para usar sin conexión"', "",
+    'ready = "Listo para usar sin conexión"',
+    'update = "Hay una versión nueva de esta guía."', 'reload = "Recargar"', "",
   ].join("\n"));
   plumb(["build", "--root", root, "--output-dir", out]);
   const before = workerInfo(fs.readFileSync(path.join(out, "sw.js"), "utf8"));
@@ -706,6 +707,7 @@ test("update: after one page changes, the new worker downloads that page and its
     await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
     const notice = page.locator('.plumb-update[role="status"]');
     await notice.waitFor({ state: "visible", timeout: 20000 });
+    assert.equal((await notice.textContent()).trim(), "Hay una versión nueva de esta guía. Recargar", "the offer in the site's words");
     const downloaded = server.requests.slice(from).filter((r) => r.status === 200).map((r) => r.path);
     assert.deepEqual(downloaded.sort(), ["/guide/first/", "/sw.js"], "the update downloaded the changed page and the worker");
     const newCache = await cachedRevisions(page, after.cache);
