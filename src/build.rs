@@ -2,7 +2,7 @@
 //! templates -> write. Each step is timed (`--timings`); errors of every step are collected so
 //! the author sees them all at once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -14,7 +14,11 @@ use crate::content::{self, Body, DocId, Document, FrontMatter, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity, Source, suggest};
 use crate::markdown::{self, Embeds, Highlighter, Links, RenderContext, Rendered};
 use crate::output::claims::{self, Origin};
-use crate::output::{self, Contents, OutputFile, Sink, assets::Assets, feeds, lock, offline};
+pub use crate::output::first_load::FirstLoad;
+use crate::output::first_load::FirstLoads;
+use crate::output::{
+    self, OutputFile, Sink, assets::Assets, compress, feeds, lock, offline, precache,
+};
 use crate::render::{self, RenderInput};
 use crate::theme::Theme;
 use crate::urls::LinkStyle;
@@ -29,6 +33,21 @@ pub struct Built {
     pub timings: Timings,
     /// Bytes the service worker precaches, when the site works offline.
     pub offline_bytes: Option<u64>,
+    /// What the service worker saves, when the site works offline.
+    pub offline: Option<OfflineSummary>,
+    pub heaviest: Option<FirstLoad>,
+}
+
+/// What readers' devices save, for the build's summary.
+#[derive(Debug, Clone)]
+pub struct OfflineSummary {
+    pub policy: precache::Policy,
+    pub ahead_bytes: u64,
+    pub ahead_pages: usize,
+    /// Pages the worker may save, ahead or as visited.
+    pub pages: usize,
+    /// The budget as `site.toml` wrote it.
+    pub budget: String,
 }
 
 /// What `build` reports on success.
@@ -42,6 +61,63 @@ pub struct Summary {
     pub timings: Timings,
     pub elapsed: Duration,
     pub offline_bytes: Option<u64>,
+    pub offline: Option<OfflineSummary>,
+    pub heaviest: Option<FirstLoad>,
+}
+
+/// The line `plumb build` prints: what was built, what readers' devices save ahead, and the
+/// heaviest first visit.
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Built {} pages, {} sections, {} checklists ({} files) in {} ms -> {}",
+            self.pages,
+            self.sections,
+            self.checklists,
+            self.files,
+            self.elapsed.as_millis(),
+            self.output_dir.display()
+        )?;
+        if let Some(offline) = &self.offline {
+            write!(f, "; {offline}")?;
+        }
+        if let Some(heaviest) = &self.heaviest {
+            let page = heaviest
+                .page
+                .strip_suffix("index.html")
+                .unwrap_or(&heaviest.page);
+            write!(
+                f,
+                "; heaviest first load: {} compressed (/{page})",
+                kilobytes(heaviest.bytes)
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for OfflineSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let bytes = kilobytes(self.ahead_bytes);
+        match self.policy {
+            precache::Policy::Everything => write!(
+                f,
+                "saved ahead for offline: all {} pages, {bytes} (budget {})",
+                self.pages, self.budget
+            ),
+            precache::Policy::AsVisited => write!(
+                f,
+                "saved ahead for offline: {} of {} pages, {bytes} (budget {}), the rest as readers visit them",
+                self.ahead_pages, self.pages, self.budget
+            ),
+        }
+    }
+}
+
+/// `1234` -> `2 KB`: rounded up, so that a budget is never seemingly exceeded by rounding down.
+fn kilobytes(bytes: u64) -> String {
+    format!("{} KB", bytes.div_ceil(1024))
 }
 
 /// How long each step took.
@@ -92,7 +168,9 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         warnings: run.diagnostics,
         timings: run.timings,
         elapsed: start.elapsed(),
-        offline_bytes: run.offline_bytes,
+        offline_bytes: run.offline.as_ref().map(|o| o.ahead_bytes),
+        offline: run.offline,
+        heaviest: run.heaviest,
     })
 }
 
@@ -112,7 +190,9 @@ pub fn compile(options: &BuildOptions) -> Result<Built, Diagnostics> {
         site: run.site,
         diagnostics: run.diagnostics,
         timings: run.timings,
-        offline_bytes: run.offline_bytes,
+        offline_bytes: run.offline.as_ref().map(|o| o.ahead_bytes),
+        offline: run.offline,
+        heaviest: run.heaviest,
     })
 }
 
@@ -124,7 +204,8 @@ struct Run<S> {
     records: Vec<output::Record>,
     diagnostics: Diagnostics,
     timings: Timings,
-    offline_bytes: Option<u64>,
+    offline: Option<OfflineSummary>,
+    heaviest: Option<FirstLoad>,
 }
 
 /// Everything compiled before pages go through templates: the checked site, the theme ready to
@@ -224,9 +305,14 @@ fn run<S: Sink>(
     } = prepare(options, &Highlighter::default())?;
 
     let sink = open(&config).map_err(|e| merged(&diagnostics, e))?;
-    let records = Mutex::new(Vec::with_capacity(
-        site.documents().count() + assets.files.len() + 8,
-    ));
+    let seen = Seen::default();
+    let first_loads = FirstLoads::new(
+        assets
+            .files
+            .iter()
+            .map(|f| (f.path.clone(), compress::size_of(f)))
+            .collect(),
+    );
     let found = Mutex::new(Vec::new());
     let severity = match config.external_resources {
         ExternalResources::Error => Some(Severity::Error),
@@ -234,31 +320,55 @@ fn run<S: Sink>(
         ExternalResources::Allow => None,
     };
     let sources = output_sources(&site);
+    let precompress = &config.offline_policy.precompress;
     let emit = |file: OutputFile| -> Result<(), Diagnostic> {
-        if let (Some(severity), Contents::Bytes(bytes)) = (severity, &file.contents)
+        let text = compress::text_of(&file);
+        if let Some(bytes) = &text
             && file.path.ends_with(".html")
         {
-            let source = sources
-                .get(&file.path)
-                .cloned()
-                .unwrap_or_else(|| format!("public/{}", file.path).into());
             // Rendered pages are UTF-8; the strict check is the fast one.
             let html = std::str::from_utf8(bytes).map_or_else(
                 |_| String::from_utf8_lossy(bytes),
                 std::borrow::Cow::Borrowed,
             );
-            let problems = offline::check_external(&file.path, &html, &source, severity);
-            if !problems.is_empty() {
-                lock(&found).extend(problems);
+            let page_loads = offline::PageLoads::read(&html);
+            if let Some(severity) = severity {
+                let source = sources
+                    .get(&file.path)
+                    .cloned()
+                    .unwrap_or_else(|| format!("public/{}", file.path).into());
+                let problems = offline::check_external(&file.path, &page_loads, &source, severity);
+                if !problems.is_empty() {
+                    lock(&found).extend(problems);
+                }
+            }
+            let loads = page_loads.local(&file.path, &config.base_path);
+            first_loads.page(&file.path, bytes, &loads);
+            lock(&seen.loads).insert(file.path.clone(), loads);
+        } else if let Some(bytes) = &text {
+            first_loads.text(&file.path, bytes);
+        }
+        let accept = |file: OutputFile| {
+            let path = file.path.clone();
+            let record = sink.accept(file).map_err(|err| {
+                Diagnostic::error(format!("cannot write `{path}`: {err}")).with_hint(
+                    "check the output folder's file system; the previous build is untouched",
+                )
+            })?;
+            lock(&seen.records).push(record);
+            Ok::<(), Diagnostic>(())
+        };
+        if let Some(bytes) = &text {
+            for &format in precompress {
+                let path = format!("{}.{}", file.path, compress::extension(format));
+                accept(OutputFile::new(
+                    path.clone(),
+                    compress::compress(format, bytes),
+                ))?;
+                lock(&seen.copies).insert(path);
             }
         }
-        let path = file.path.clone();
-        let record = sink.accept(file).map_err(|err| {
-            Diagnostic::error(format!("cannot write `{path}`: {err}"))
-                .with_hint("check the output folder's file system; the previous build is untouched")
-        })?;
-        lock(&records).push(record);
-        Ok(())
+        accept(file)
     };
 
     let checklist_url = site
@@ -307,25 +417,48 @@ fn run<S: Sink>(
     {
         lock(&found).push(d);
     }
-    diagnostics.extend(found.into_inner().unwrap_or_else(|e| e.into_inner()));
-    let mut records = records.into_inner().unwrap_or_else(|e| e.into_inner());
-    if config.offline && !records.iter().any(|r| r.path == config.manifest.icon) {
+    if config.offline
+        && !lock(&seen.records)
+            .iter()
+            .any(|r| r.path == config.manifest.icon)
+    {
         diagnostics.push(
             Diagnostic::warning(format!("the manifest's icon `{}` is not a file of the site", config.manifest.icon))
                 .in_file(std::path::Path::new("site.toml"))
                 .with_hint("add the icon to `static/` (or the theme's), or name another with `icon` in `[manifest]`"),
         );
     }
-    let offline_bytes = if config.offline {
-        let (worker, bytes) = timings.step("offline", || offline::service_worker(&records));
-        let file = OutputFile::new(offline::SERVICE_WORKER.into(), worker.into_bytes());
-        match sink.accept(file) {
-            Ok(record) => records.push(record),
-            Err(err) => diagnostics.push(Diagnostic::error(format!("cannot write `sw.js`: {err}"))),
+    let offline = if config.offline {
+        let plan = timings.step("offline", || seen.plan(&config, &site));
+        let worker = offline::service_worker(&plan);
+        if let Err(d) = emit(OutputFile::new(
+            offline::SERVICE_WORKER.into(),
+            worker.into_bytes(),
+        )) {
+            lock(&found).push(d);
         }
-        Some(bytes)
+        Some(OfflineSummary {
+            policy: plan.policy,
+            ahead_bytes: plan.ahead_bytes,
+            ahead_pages: plan.ahead_pages,
+            pages: plan.pages,
+            budget: config.offline_policy.budget_text.clone(),
+        })
     } else {
         None
+    };
+    diagnostics.extend(found.into_inner().unwrap_or_else(|e| e.into_inner()));
+    let records = seen.records.into_inner().unwrap_or_else(|e| e.into_inner());
+    let heaviest = {
+        let lens: HashMap<&str, u64> = records.iter().map(|r| (r.path.as_str(), r.len)).collect();
+        let worker = if config.offline {
+            first_loads
+                .transfer_of(offline::SERVICE_WORKER)
+                .unwrap_or(0)
+        } else {
+            0
+        };
+        first_loads.heaviest(|path| lens.get(path).copied().unwrap_or(0), worker)
     };
     diagnostics.sort();
     if diagnostics.has_errors() || (config.strict && !diagnostics.is_empty()) {
@@ -338,7 +471,8 @@ fn run<S: Sink>(
         records,
         diagnostics,
         timings,
-        offline_bytes,
+        offline,
+        heaviest,
     })
 }
 
@@ -363,6 +497,39 @@ fn claim_paths(config: &Config, site: &Site, assets: &Assets) -> Vec<Diagnostic>
         (path.clone(), origin)
     });
     claims::check(pages.chain(claims::generated(config.offline)).chain(files))
+}
+
+/// What the build learns of its files as they pass to the sink (from many threads at once).
+#[derive(Default)]
+struct Seen {
+    records: Mutex<Vec<output::Record>>,
+    /// Page path -> the files of the site it loads.
+    loads: Mutex<HashMap<String, Vec<String>>>,
+    /// The compressed copies written beside text files.
+    copies: Mutex<HashSet<String>>,
+}
+
+impl Seen {
+    /// What the service worker saves, from the files written so far.
+    fn plan(&self, config: &Config, site: &Site) -> precache::Plan {
+        let records = lock(&self.records);
+        let loads = lock(&self.loads);
+        let copies = lock(&self.copies);
+        let opted_out: HashSet<String> = site
+            .documents()
+            .filter(|(_, doc)| doc.meta.offline == Some(false))
+            .map(|(_, doc)| render::page_path(&doc.url))
+            .collect();
+        precache::plan(&precache::SiteFiles {
+            records: &records,
+            pages: &precache::reading_order(site),
+            loads: &loads,
+            opted_out: &opted_out,
+            copies: &copies,
+            exclude: &config.offline_policy.exclude,
+            budget: config.offline_policy.budget,
+        })
+    }
 }
 
 /// The assets plumb supplies: the checklist and offline scripts, the highlighting stylesheet.

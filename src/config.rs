@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Source};
 use crate::markdown::highlight;
@@ -38,9 +39,9 @@ pub struct SiteToml {
     /// Fail the build on warnings too.
     #[serde(default)]
     pub strict: bool,
-    /// Write a web app manifest and a service worker that precaches the whole site.
-    #[serde(default = "yes")]
-    pub offline: bool,
+    /// Offline use: `false` for none, or an `[offline]` table saying what readers' devices save.
+    #[serde(default)]
+    pub offline: OfflineSetting,
     /// What a page that loads a file from another host is: `error`, `warning` or `allow`.
     #[serde(default)]
     pub external_resources: ExternalResources,
@@ -92,6 +93,184 @@ impl Default for ManifestToml {
 
 fn yes() -> bool {
     true
+}
+
+/// `offline = false`, or the `[offline]` table of `site.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OfflineToml {
+    /// Write a web app manifest and a service worker that saves the site on readers' devices.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Glob patterns of output paths never saved for offline use (`screenshots/**`,
+    /// `authors/index.html`); matched against the file's path below the output folder.
+    pub exclude: Vec<Spanned<String>>,
+    /// How many bytes are saved ahead, before the reader opens a page (`"5 MB"`). Past it, pages
+    /// are saved as the reader visits them.
+    pub budget: Spanned<String>,
+    /// Compressed copies written beside every text file, for hosts that serve them
+    /// (nginx `gzip_static`): `"gzip"` (`.gz`), `"brotli"` (`.br`).
+    pub precompress: Vec<Spanned<Compression>>,
+    /// The status while saving; `{saved}` and `{total}` are numbers of pages.
+    pub saving: String,
+    /// The status once everything saved ahead is on the device.
+    pub ready: String,
+    /// The status when saving stopped before the end (it resumes on the next visit).
+    pub paused: String,
+    /// One sentence for the footer saying what is saved on the reader's device.
+    pub note: String,
+    /// The offer shown when a new version of the site has installed.
+    pub update: String,
+    /// The offer's button.
+    pub reload: String,
+}
+
+impl Default for OfflineToml {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            exclude: Vec::new(),
+            budget: Spanned::new(0..0, DEFAULT_BUDGET.to_owned()),
+            precompress: Vec::new(),
+            saving: "Saving for offline: {saved} of {total} pages".to_owned(),
+            ready: "Ready to use offline".to_owned(),
+            paused: "Saving for offline paused: it goes on at your next visit".to_owned(),
+            note: "Once opened, this guide is saved on your device so that it and the checklist work without a connection. Your answers never leave your device.".to_owned(),
+            update: "A new version of this site is ready.".to_owned(),
+            reload: "Reload".to_owned(),
+        }
+    }
+}
+
+/// `offline = true` and `offline = false` stand for the default table, switched on or off.
+impl<'de> Deserialize<'de> for OfflineSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OfflineSetting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("`true`, `false` or an `[offline]` table")
+            }
+            fn visit_bool<E: serde::de::Error>(self, enabled: bool) -> Result<Self::Value, E> {
+                Ok(OfflineSetting(OfflineToml {
+                    enabled,
+                    ..OfflineToml::default()
+                }))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                OfflineToml::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(OfflineSetting)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// The `offline` key as written: a switch or a table.
+#[derive(Debug, Clone, Default)]
+pub struct OfflineSetting(pub OfflineToml);
+
+/// The budget when `site.toml` names none: a guide's text, styles and a few pictures fit well
+/// below it; a site of screenshots or thousands of pages does not, and is saved as read.
+pub const DEFAULT_BUDGET: &str = "5 MB";
+
+/// A compressed copy's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Compression {
+    /// `.gz` beside the file.
+    Gzip,
+    /// `.br` beside the file.
+    Brotli,
+}
+
+/// What the build saves for offline use, checked.
+#[derive(Debug, Clone)]
+pub struct Offline {
+    /// Output paths never saved.
+    pub exclude: globset::GlobSet,
+    /// Bytes saved ahead at most.
+    pub budget: u64,
+    /// The budget as the author wrote it, for the summary.
+    pub budget_text: String,
+    pub precompress: Vec<Compression>,
+    pub saving: String,
+    pub ready: String,
+    pub paused: String,
+    pub note: String,
+    pub update: String,
+    pub reload: String,
+}
+
+impl Offline {
+    /// Checks the `[offline]` table: every pattern a glob, the budget a size.
+    fn resolve(raw: OfflineToml, source: &Source, diagnostics: &mut Diagnostics) -> Self {
+        let mut globs = globset::GlobSetBuilder::new();
+        for pattern in &raw.exclude {
+            match globset::GlobBuilder::new(pattern.get_ref())
+                .literal_separator(true)
+                .build()
+            {
+                Ok(glob) => {
+                    globs.add(glob);
+                }
+                Err(err) => diagnostics.push(
+                    Diagnostic::error(format!("`{}` is not a glob pattern: {}", pattern.get_ref(), err.kind()))
+                        .at(source, pattern.span())
+                        .with_hint("write patterns of output paths such as `screenshots/**` or `authors/index.html`; `*` stays within a folder, `**` crosses folders"),
+                ),
+            }
+        }
+        let exclude = globs.build().unwrap_or_else(|_| globset::GlobSet::empty());
+        let budget = match parse_size(raw.budget.get_ref()) {
+            Some(bytes) => bytes,
+            None => {
+                diagnostics.push(
+                    Diagnostic::error(format!("`{}` is not a size", raw.budget.get_ref()))
+                        .at(source, raw.budget.span())
+                        .with_hint("write a number and a unit, such as \"5 MB\" or \"800 KB\""),
+                );
+                0
+            }
+        };
+        let mut precompress: Vec<Compression> =
+            raw.precompress.iter().map(|c| *c.get_ref()).collect();
+        precompress.dedup();
+        Self {
+            exclude,
+            budget,
+            budget_text: raw.budget.into_inner(),
+            precompress,
+            saving: raw.saving,
+            ready: raw.ready,
+            paused: raw.paused,
+            note: raw.note,
+            update: raw.update,
+            reload: raw.reload,
+        }
+    }
+}
+
+/// `"5 MB"` -> 5 * 1024 * 1024: a number (decimals allowed) and `B`, `KB`, `MB` or `GB`.
+pub fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number.parse().ok()?;
+    let scale: u64 = match unit.trim().to_ascii_uppercase().as_str() {
+        "B" | "" => 1,
+        "KB" | "K" | "KIB" => 1 << 10,
+        "MB" | "M" | "MIB" => 1 << 20,
+        "GB" | "G" | "GIB" => 1 << 30,
+        _ => return None,
+    };
+    let bytes = number * scale as f64;
+    (bytes.is_finite() && bytes >= 0.0 && bytes < u64::MAX as f64).then(|| bytes.round() as u64)
 }
 
 /// The `[markdown]` table of `site.toml`.
@@ -166,6 +345,8 @@ pub struct Config {
     pub portable: bool,
     pub strict: bool,
     pub offline: bool,
+    /// What is saved for offline use, and the compressed copies written beside text files.
+    pub offline_policy: Offline,
     pub external_resources: ExternalResources,
     pub manifest: ManifestToml,
 }
@@ -219,6 +400,9 @@ impl Config {
                 );
             }
         }
+        let offline = raw.offline.0;
+        let enabled = offline.enabled;
+        let offline_policy = Offline::resolve(offline, source, &mut diagnostics);
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
@@ -244,7 +428,8 @@ impl Config {
             drafts: options.drafts,
             portable: options.portable || raw.portable,
             strict: options.strict || raw.strict,
-            offline: raw.offline && !options.preview,
+            offline: enabled && !options.preview,
+            offline_policy,
             external_resources: raw.external_resources,
             manifest: raw.manifest,
         })
@@ -349,5 +534,55 @@ mod tests {
             "{err}"
         );
         assert!(err.contains("InspiredGitHub"), "{err}");
+    }
+
+    #[test]
+    fn offline_is_a_switch_or_a_table() {
+        let base = "title = 't'\nbase_url = 'https://e.org/'\n";
+        assert!(load(base).unwrap().offline);
+        assert!(!load(&format!("{base}offline = false\n")).unwrap().offline);
+        let config = load(&format!(
+            "{base}[offline]\nexclude = ['shots/**']\nbudget = '800 KB'\nprecompress = ['gzip', 'brotli']\n"
+        ))
+        .unwrap();
+        assert!(config.offline);
+        let policy = config.offline_policy;
+        assert_eq!(policy.budget, 800 * 1024);
+        assert!(policy.exclude.is_match("shots/a/b.png"));
+        assert!(!policy.exclude.is_match("guide/shots.png"));
+        assert_eq!(policy.precompress, [Compression::Gzip, Compression::Brotli]);
+        assert_eq!(load(base).unwrap().offline_policy.budget, 5 << 20);
+    }
+
+    #[test]
+    fn bad_offline_values_are_located() {
+        let base = "title = 't'\nbase_url = 'https://e.org/'\n[offline]\n";
+        let err = load(&format!("{base}exclude = ['ok/**', 'a/[b']\n")).unwrap_err();
+        assert!(
+            err.starts_with("site.toml:4:21: error: `a/[b` is not a glob pattern"),
+            "{err}"
+        );
+        let err = load(&format!("{base}budget = '5 parsecs'\n")).unwrap_err();
+        assert!(
+            err.starts_with("site.toml:4:10: error: `5 parsecs` is not a size"),
+            "{err}"
+        );
+        let err = load(&format!("{base}precompress = ['zip']\n")).unwrap_err();
+        assert!(
+            err.starts_with("site.toml:4:16: error: unknown variant `zip`"),
+            "{err}"
+        );
+        let err = load(&format!("{base}budgett = '1 MB'\n")).unwrap_err();
+        assert!(err.contains("did you mean `budget`?"), "{err}");
+    }
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(parse_size("5 MB"), Some(5 << 20));
+        assert_eq!(parse_size("1.5MB"), Some(3 << 19));
+        assert_eq!(parse_size("800 kb"), Some(800 << 10));
+        assert_eq!(parse_size("1200"), Some(1200));
+        assert_eq!(parse_size("MB"), None);
+        assert_eq!(parse_size("5 parsecs"), None);
     }
 }

@@ -112,19 +112,7 @@ fn main() -> ExitCode {
                         eprintln!("{step:>12} {:>8.1} ms", time.as_secs_f64() * 1000.0);
                     }
                 }
-                let offline = summary
-                    .offline_bytes
-                    .map(|bytes| format!(", {} KB offline", bytes.div_ceil(1024)))
-                    .unwrap_or_default();
-                println!(
-                    "Built {} pages, {} sections, {} checklists ({} files{offline}) in {} ms -> {}",
-                    summary.pages,
-                    summary.sections,
-                    summary.checklists,
-                    summary.files,
-                    summary.elapsed.as_millis(),
-                    summary.output_dir.display()
-                );
+                println!("{summary}");
                 ExitCode::SUCCESS
             }
             Err(diagnostics) => fail(&diagnostics),

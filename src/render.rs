@@ -86,6 +86,14 @@ impl Shared {
             "base_url": config.base_url,
             "language": config.language,
             "offline": config.offline,
+            "offline_text": {
+                "saving": config.offline_policy.saving,
+                "ready": config.offline_policy.ready,
+                "paused": config.offline_policy.paused,
+                "note": config.offline_policy.note,
+                "update": config.offline_policy.update,
+                "reload": config.offline_policy.reload,
+            },
             "extra": config.extra,
         });
         let page_summaries = input.site.pages.iter().map(|p| summary(&p.doc)).collect();
@@ -334,6 +342,7 @@ fn document_value(config: &Config, doc: &Document, body: Rendered) -> Value {
         "reading_time": body.word_count.div_ceil(200).max(1),
         "extra": meta.extra,
         "has_checklist": body.has_checklist,
+        "has_code": body.has_code,
         "section_url": doc.url.rsplit_once('/').map(|_| parent_url(&doc.url)),
         "template": meta.template,
     })

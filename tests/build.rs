@@ -215,8 +215,26 @@ fn offline_files_are_written() {
     assert!(page.contains(r#"<script src="../../offline."#));
 }
 
+/// The worker's list of files saved ahead: `(url, revision, bytes, 1 for a page)` in order.
+fn worker_files(worker: &str) -> Vec<(String, String, u64, u64)> {
+    worker_list(worker, "const FILES = ")
+}
+
+/// The worker's list of files never saved.
+fn worker_unsaved(worker: &str) -> Vec<String> {
+    worker_list(worker, "const UNSAVED = ")
+}
+
+fn worker_list<T: serde::de::DeserializeOwned>(worker: &str, prefix: &str) -> T {
+    let line = worker
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix))
+        .expect("the worker's list");
+    serde_json::from_str(line.trim_end_matches(';')).expect("a JSON list")
+}
+
 #[test]
-fn a_changed_page_changes_the_worker_cache() {
+fn a_changed_page_changes_only_its_revision() {
     let site = Fixture::new("basic");
     site.build().expect("builds");
     let first = site.read("sw.js");
@@ -230,11 +248,172 @@ fn a_changed_page_changes_the_worker_cache() {
     let second = site.read("sw.js");
     let cache = |w: &str| {
         w.lines()
-            .find(|l| l.starts_with("var CACHE"))
+            .find(|l| l.starts_with("const CACHE"))
             .expect("cache line")
             .to_owned()
     };
-    assert_ne!(cache(&first), cache(&second));
+    assert_ne!(cache(&first), cache(&second), "a new build, a new cache");
+    let changed: Vec<String> = worker_files(&first)
+        .into_iter()
+        .zip(worker_files(&second))
+        .filter(|(a, b)| a != b)
+        .map(|(a, _)| a.0)
+        .collect();
+    assert_eq!(
+        changed,
+        ["guide/first/"],
+        "only the changed page's revision"
+    );
+}
+
+#[test]
+fn machines_files_excluded_files_and_opted_out_pages_are_not_saved() {
+    let site = Fixture::new("basic");
+    let config = std::fs::read_to_string(site.root.join("site.toml")).expect("site.toml");
+    site.write(
+        "site.toml",
+        &format!("{config}\n[offline]\nexclude = [\"guide/*.svg\"]\n"),
+    );
+    let loose = std::fs::read_to_string(site.root.join("content/notes/loose.md")).expect("page");
+    site.write(
+        "content/notes/loose.md",
+        &loose.replacen("+++\n", "+++\noffline = false\n", 1),
+    );
+    site.build().expect("builds");
+    let saved: Vec<String> = worker_files(&site.read("sw.js"))
+        .into_iter()
+        .map(|f| f.0)
+        .collect();
+    for never in [
+        "atom.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "notes/loose/",
+        "guide/pic.svg",
+        "sw.js",
+    ] {
+        assert!(
+            !saved.iter().any(|s| s == never),
+            "{never} is not saved: {saved:?}"
+        );
+    }
+    assert!(
+        saved.iter().any(|s| s == "guide/page-two/"),
+        "other pages are: {saved:?}"
+    );
+    let worker = site.read("sw.js");
+    assert!(
+        !saved.iter().any(|f| f.starts_with("checklist.")),
+        "a script no page loads is not saved ahead: {saved:?}"
+    );
+    assert_eq!(
+        worker_unsaved(&worker),
+        [
+            "atom.xml",
+            "guide/pic.svg",
+            "notes/loose/",
+            "robots.txt",
+            "sitemap.xml"
+        ],
+        "the worker never saves these, even when asked"
+    );
+}
+
+#[test]
+fn past_the_budget_pages_are_saved_as_visited() {
+    let site = Fixture::new("basic");
+    let config = std::fs::read_to_string(site.root.join("site.toml")).expect("site.toml");
+    site.write(
+        "site.toml",
+        &format!("{config}\n[offline]\nbudget = \"6 KB\"\n"),
+    );
+    let summary = site.build().expect("builds");
+    let offline = summary.offline.as_ref().expect("offline");
+    assert_eq!(offline.policy, plumb::output::precache::Policy::AsVisited);
+    assert!(offline.ahead_bytes <= 6 * 1024 && offline.ahead_pages >= 1);
+    let files = worker_files(&site.read("sw.js"));
+    let ahead: u64 = files.iter().map(|f| f.2).sum();
+    assert_eq!(
+        ahead, offline.ahead_bytes,
+        "the worker lists what is saved ahead"
+    );
+    let pages = files.iter().filter(|f| f.3 == 1).count();
+    assert!(
+        pages == offline.ahead_pages && pages < offline.pages,
+        "the other pages wait for a visit"
+    );
+    let line = summary.to_string();
+    assert!(
+        line.contains(&format!(
+            "saved ahead for offline: {} of {} pages, {} KB (budget 6 KB), the rest as readers visit them",
+            offline.ahead_pages,
+            offline.pages,
+            offline.ahead_bytes.div_ceil(1024)
+        )),
+        "{line}"
+    );
+}
+
+#[test]
+fn the_summary_states_the_policy_and_the_heaviest_first_load() {
+    let site = Fixture::new("basic");
+    let summary = site.build().expect("builds");
+    let heaviest = summary.heaviest.as_ref().expect("a heaviest page");
+    assert_eq!(
+        heaviest.page, "guide/first/index.html",
+        "the page with code"
+    );
+    let page = site.read(&heaviest.page);
+    assert!(heaviest.bytes > 0 && heaviest.bytes < page.len() as u64 + 20_000);
+    let line = summary.to_string();
+    assert!(
+        line.contains("; saved ahead for offline: all 6 pages, "),
+        "{line}"
+    );
+    assert!(
+        line.contains(" KB (budget 5 MB); heaviest first load: "),
+        "{line}"
+    );
+    assert!(line.ends_with(" KB compressed (/guide/first/)"), "{line}");
+}
+
+#[test]
+fn precompressed_copies_sit_beside_text_files() {
+    use std::io::Read;
+    let site = Fixture::new("basic");
+    let config = std::fs::read_to_string(site.root.join("site.toml")).expect("site.toml");
+    site.write(
+        "site.toml",
+        &format!("{config}\n[offline]\nprecompress = [\"gzip\", \"brotli\"]\n"),
+    );
+    site.build().expect("builds");
+    let page = site.read("guide/first/index.html");
+    let gz = std::fs::read(site.output().join("guide/first/index.html.gz")).expect(".gz");
+    let mut unzipped = String::new();
+    flate2::read::GzDecoder::new(&gz[..])
+        .read_to_string(&mut unzipped)
+        .expect("gzip");
+    assert_eq!(unzipped, page);
+    let br = std::fs::read(site.output().join("guide/first/index.html.br")).expect(".br");
+    let mut unbrotli = Vec::new();
+    brotli::BrotliDecompress(&mut &br[..], &mut unbrotli).expect("brotli");
+    assert_eq!(unbrotli, page.as_bytes());
+    assert!(site.output().join("sw.js.gz").is_file(), "the worker too");
+    let saved = worker_files(&site.read("sw.js"));
+    assert!(
+        !saved
+            .iter()
+            .any(|f| f.0.ends_with(".gz") || f.0.ends_with(".br"))
+    );
+}
+
+#[test]
+fn the_highlighting_stylesheet_only_on_pages_with_code() {
+    let site = Fixture::new("basic");
+    site.build().expect("builds");
+    assert!(site.read("guide/first/index.html").contains("syntax."));
+    assert!(!site.read("guide/page-two/index.html").contains("syntax."));
+    assert!(!site.read("404.html").contains("syntax."));
 }
 
 #[test]

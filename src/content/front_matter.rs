@@ -32,6 +32,8 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     /// A template of the theme to render with instead of `page.html` / `section.html`.
     pub template: Option<String>,
+    /// `false` keeps the page off readers' devices: the service worker never saves it.
+    pub offline: Option<bool>,
     /// Anything else, passed to templates as `page.extra`.
     #[serde(default)]
     pub extra: toml::Table,

@@ -45,6 +45,8 @@ pub struct Rendered {
     pub summary: String,
     pub word_count: usize,
     pub has_checklist: bool,
+    /// Whether the page holds highlighted code, and so needs the highlighting stylesheet.
+    pub has_code: bool,
     pub anchor_checks: Vec<AnchorCheck>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -253,6 +255,7 @@ impl<'a> State<'a, '_> {
         if code.info == "checklist" {
             return self.embed_checklist(code);
         }
+        self.rendered.has_code = true;
         let html = match self.cx.highlighter.highlight(&code.info, &code.text) {
             highlight::Highlighted::Html(html) => html,
             highlight::Highlighted::UnknownLanguage(html) => {

@@ -7,9 +7,12 @@
 
 pub mod assets;
 pub mod claims;
+pub mod compress;
 pub mod feeds;
+pub mod first_load;
 mod folder;
 pub mod offline;
+pub mod precache;
 
 use std::collections::HashSet;
 use std::fs;

@@ -1,9 +1,11 @@
-//! What makes a build work offline: the web app manifest, the service worker that precaches
-//! every file of the build, and the check that no page loads anything from another host.
+//! What makes a build work offline: the web app manifest, the service worker (its template
+//! filled with the build's list of files to save, see [`super::precache`]), what each page
+//! loads (the files of the site it needs, in order), and the check that no page loads
+//! anything from another host.
 
 use serde_json::json;
 
-use super::Record;
+use super::precache::Plan;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 
@@ -35,24 +37,45 @@ pub fn manifest(config: &Config) -> String {
     serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n"
 }
 
-/// The service worker for a build of the files in `records`: its cache is named after a hash
-/// of every file's path and bytes, so each deploy that changes anything gets a new cache.
-/// Returns the worker and the bytes it precaches.
-pub fn service_worker(records: &[Record]) -> (String, u64) {
-    let mut sorted: Vec<&Record> = records.iter().collect();
-    sorted.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+/// The service worker for a build whose files to save are `plan`'s. It lists what is saved
+/// ahead, in order, each file with its revision, and the files never saved; any other file of
+/// the site is saved when the reader opens it. So the list grows with the budget, not with the
+/// site, and the worker's bytes change whenever a saved-ahead file's do: browsers see a new
+/// worker for each such build, and download only the files that changed.
+pub fn service_worker(plan: &Plan) -> String {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    for record in &sorted {
-        hasher.update(record.path.as_bytes());
-        hasher.update(&record.hash.to_le_bytes());
+    let ahead: Vec<serde_json::Value> = plan
+        .entries
+        .iter()
+        .filter(|entry| entry.ahead)
+        .map(|entry| {
+            hasher.update(entry.path.as_bytes());
+            hasher.update(&entry.hash.to_le_bytes());
+            json!([
+                precache_url(&entry.path),
+                revision(entry.hash),
+                entry.len,
+                u8::from(entry.page)
+            ])
+        })
+        .collect();
+    let unsaved: Vec<String> = plan.unsaved.iter().map(|p| precache_url(p)).collect();
+    for path in &unsaved {
+        hasher.update(path.as_bytes());
     }
     let build = format!("{:016x}", hasher.digest());
-    let urls: Vec<String> = sorted.iter().map(|r| precache_url(&r.path)).collect();
-    let total = sorted.iter().map(|r| r.len).sum();
-    let worker = include_str!("../assets/sw.js")
+    include_str!("../assets/sw.js")
         .replace("__PLUMB_BUILD__", &json!(build).to_string())
-        .replace("__PLUMB_FILES__", &json!(urls).to_string());
-    (worker, total)
+        .replace(
+            "__PLUMB_FILES__",
+            &serde_json::Value::Array(ahead).to_string(),
+        )
+        .replace("__PLUMB_UNSAVED__", &json!(unsaved).to_string())
+}
+
+/// A file's revision in the worker's list: enough of its hash to tell two versions apart.
+fn revision(hash: u64) -> String {
+    format!("{:010x}", hash >> 24)
 }
 
 /// The URL a file is requested by, relative to the site's root: pages by their folder.
@@ -90,8 +113,42 @@ const LOADING_RELS: &[&str] = &[
     "preconnect",
 ];
 
-/// Finds what a page would load from another host: `(tag, url)` pairs.
-pub fn external_resources(html: &str) -> Vec<(String, String)> {
+/// Every URL a page makes the browser load, with the tag that loads it, in document order: read
+/// once per page, for the other-host check and for what the page needs offline.
+#[derive(Debug, Clone, Default)]
+pub struct PageLoads(Vec<(&'static str, String)>);
+
+impl PageLoads {
+    pub fn read(html: &str) -> Self {
+        Self(loaded_urls(html))
+    }
+
+    /// What the page would load from another host: `(tag, url)` pairs.
+    pub fn external(&self) -> Vec<(String, String)> {
+        self.0
+            .iter()
+            .filter(|(_, url)| is_other_host(url))
+            .map(|(tag, url)| ((*tag).to_owned(), url.clone()))
+            .collect()
+    }
+
+    /// The files of the site the page at `page_path` (below the output folder) loads, as paths
+    /// below the output folder, each once, in document order. Root-relative URLs (the 404
+    /// page's) are read under `base_path`.
+    pub fn local(&self, page_path: &str, base_path: &str) -> Vec<String> {
+        let mut paths: Vec<String> = Vec::new();
+        for (_, url) in &self.0 {
+            if let Some(path) = resolve(page_path, url, base_path)
+                && !paths.contains(&path)
+            {
+                paths.push(path);
+            }
+        }
+        paths
+    }
+}
+
+fn loaded_urls(html: &str) -> Vec<(&'static str, String)> {
     let mut found = Vec::new();
     for tag in crate::html::tags(html) {
         let Some((name, attributes)) = LOADING.iter().find(|(name, _)| tag.is(name)) else {
@@ -109,18 +166,65 @@ pub fn external_resources(html: &str) -> Vec<(String, String)> {
         }
         for (key, value) in &attrs {
             if attributes.contains(&key.as_str()) {
-                for url in value
-                    .split(',')
-                    .map(|s| s.split_whitespace().next().unwrap_or(""))
-                {
-                    if is_other_host(url) {
-                        found.push(((*name).to_owned(), url.to_owned()));
-                    }
-                }
+                let urls = if key == "srcset" {
+                    value
+                        .split(',')
+                        .map(|s| s.split_whitespace().next().unwrap_or(""))
+                        .collect()
+                } else {
+                    vec![value.trim()]
+                };
+                found.extend(
+                    urls.into_iter()
+                        .filter(|url| !url.is_empty())
+                        .map(|url| (*name, url.to_owned())),
+                );
             }
         }
     }
     found
+}
+
+/// Finds what a page would load from another host: `(tag, url)` pairs.
+pub fn external_resources(html: &str) -> Vec<(String, String)> {
+    PageLoads::read(html).external()
+}
+
+/// The output path a URL written in the page at `page_path` names, if it is a file of the site.
+fn resolve(page_path: &str, url: &str, base_path: &str) -> Option<String> {
+    let url = url.split(['#', '?']).next().unwrap_or("");
+    let scheme = url
+        .find(':')
+        .is_some_and(|colon| !url[..colon].contains('/'));
+    if url.is_empty() || scheme || url.starts_with("//") {
+        return None;
+    }
+    let joined = match url.strip_prefix('/') {
+        Some(rest) => format!("/{rest}").strip_prefix(base_path)?.to_owned(),
+        None => {
+            let folder = page_path.rsplit_once('/').map_or("", |(folder, _)| folder);
+            format!("{folder}/{url}")
+        }
+    };
+    let decoded = percent_encoding::percent_decode_str(&joined).decode_utf8_lossy();
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in decoded.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop()?;
+            }
+            _ => segments.push(segment),
+        }
+    }
+    let mut path = segments.join("/");
+    if decoded.ends_with('/') || path.is_empty() {
+        if !path.is_empty() {
+            path.push('/');
+        }
+        path.push_str("index.html");
+    }
+    Some(path)
 }
 
 fn is_other_host(url: &str) -> bool {
@@ -128,14 +232,16 @@ fn is_other_host(url: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//")
 }
 
-/// Diagnostics for a page (`path`, built from `source`) that would load from another host.
+/// Diagnostics for a page (`path`, built from `source`, loading `loads`) that would load from
+/// another host.
 pub fn check_external(
     path: &str,
-    html: &str,
+    loads: &PageLoads,
     source: &std::path::Path,
     severity: Severity,
 ) -> Vec<Diagnostic> {
-    external_resources(html)
+    loads
+        .external()
         .into_iter()
         .map(|(tag, url)| {
             let message = format!("`{path}` loads `{url}` from another host (`<{tag}>`)");
@@ -184,21 +290,53 @@ mod tests {
     }
 
     #[test]
-    fn worker_cache_follows_the_bytes() {
-        let record = |hash| Record {
-            path: "index.html".into(),
-            hash,
-            len: 3,
-        };
-        let (wa, size) = service_worker(&[record(1)]);
-        let (wb, _) = service_worker(&[record(2)]);
-        assert_eq!(size, 3);
-        assert!(wa.contains(r#"var FILES = ["./"];"#), "{wa}");
-        assert_ne!(wa.lines().nth(5), wb.lines().nth(5));
+    fn pages_load_files_of_the_site() {
+        let html = r#"<link rel="stylesheet" href="../../style.1.css"><link rel="canonical" href="https://e.org/">
+<link rel="icon" href="/icon.svg"><script src="../../offline.2.js?v=1"></script>
+<img src="pic.svg#x" srcset="pic.svg 1x, big%20pic.png 2x"><img src="data:image/png;base64,AA">
+<a href="../other/">a link loads nothing</a><img src="https://e.org/far.png">"#;
         assert_eq!(
-            wa,
-            service_worker(&[record(1)]).0,
-            "same build, same worker"
+            PageLoads::read(html).local("guide/first/index.html", "/"),
+            [
+                "style.1.css",
+                "icon.svg",
+                "offline.2.js",
+                "guide/first/pic.svg",
+                "guide/first/big pic.png"
+            ]
         );
+        let not_found =
+            r#"<link rel="stylesheet" href="/sub/style.1.css"><img src="/elsewhere.png">"#;
+        assert_eq!(
+            PageLoads::read(not_found).local("404.html", "/sub/"),
+            ["style.1.css"]
+        );
+        assert_eq!(resolve("index.html", "../../../x.css", "/"), None);
+        assert_eq!(
+            resolve("a/index.html", "./", "/").as_deref(),
+            Some("a/index.html")
+        );
+    }
+
+    #[test]
+    fn the_worker_follows_the_bytes() {
+        let plan = |hash| Plan {
+            entries: vec![super::super::precache::Entry {
+                path: "index.html".into(),
+                hash,
+                len: 3,
+                page: true,
+                ahead: true,
+            }],
+            ..Plan::default()
+        };
+        let a = service_worker(&plan(1 << 40));
+        let b = service_worker(&plan(2 << 40));
+        assert!(
+            a.contains(r#"const FILES = [["./","0000010000",3,1]];"#),
+            "{a}"
+        );
+        assert_ne!(a, b);
+        assert_eq!(a, service_worker(&plan(1 << 40)), "same build, same worker");
     }
 }

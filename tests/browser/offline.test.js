@@ -11,6 +11,7 @@ const path = require("node:path");
 const { execFileSync } = require("node:child_process");
 const { pathToFileURL } = require("node:url");
 const { REPO, FIXTURES, PLUMB_BIN, buildFixture, serve, launch, watch, cleanup, tempDir } = require("./lib.js");
+const { throttled } = require("./throttle.js");
 
 let browser;
 
@@ -53,12 +54,15 @@ function copyFixture(name, dir) {
   return root;
 }
 
-// The cache name and precache list written into a build's sw.js.
+// The cache name and the lists written into a build's sw.js: `entries` (url, revision, bytes,
+// page) saved ahead, in the order of saving; `files`, their URLs; `unsaved`, the URLs never saved.
 function workerInfo(swText) {
-  const cache = /var CACHE = "plumb-" \+ "([0-9a-f]+)";/.exec(swText);
-  const files = /var FILES = (\[.*\]);/.exec(swText);
-  assert.ok(cache && files, "sw.js names its cache and lists its files");
-  return { cache: "plumb-" + cache[1], files: JSON.parse(files[1]) };
+  const cache = /const CACHE = "plumb-" \+ "([0-9a-f]+)";/.exec(swText);
+  const list = /const FILES = (\[.*\]);/.exec(swText);
+  const unsaved = /const UNSAVED = (\[.*\]);/.exec(swText);
+  assert.ok(cache && list && unsaved, "sw.js names its cache and lists its files");
+  const entries = JSON.parse(list[1]).map(([url, revision, bytes, page]) => ({ url, revision, bytes, page: page === 1 }));
+  return { cache: "plumb-" + cache[1], entries, files: entries.map((e) => e.url), unsaved: JSON.parse(unsaved[1]) };
 }
 
 // The file on disk a precache URL stands for ("guide/" -> guide/index.html, "./" -> index.html).
@@ -201,8 +205,13 @@ async function settle(page) {
 test("shipped guide: after one visit every page, the checklist and the 404 page work offline", async (t) => {
   const out = buildGuide();
   const { cache, files } = workerInfo(fs.readFileSync(path.join(out, "sw.js"), "utf8"));
-  const locs = Array.from(fs.readFileSync(path.join(out, "sitemap.xml"), "utf8").matchAll(/<loc>([^<]+)<\/loc>/g), (m) => decodeHtml(m[1]));
-  assert.ok(locs.length >= 10, "the sitemap lists the guide's pages: " + locs.length);
+  const sitemap = Array.from(fs.readFileSync(path.join(out, "sitemap.xml"), "utf8").matchAll(/<loc>([^<]+)<\/loc>/g), (m) => decodeHtml(m[1]));
+  assert.ok(sitemap.length >= 10, "the sitemap lists the guide's pages: " + sitemap.length);
+  // The authors' page about writing checklists is excluded in site.toml: every other page is
+  // saved ahead.
+  const excluded = sitemap.filter((loc) => !files.includes(new URL(loc).pathname.slice(1) || "./"));
+  assert.deepEqual(excluded.map((loc) => new URL(loc).pathname), ["/about/writing-checklists/"], "pages not saved");
+  const locs = sitemap.filter((loc) => !excluded.includes(loc));
   assert.ok(files.includes("404.html") && files.includes("./"), "the worker precaches the home and 404 pages");
 
   const server = await serve(out);
@@ -538,13 +547,16 @@ test("file:// portable build: click through home, two articles and the checklist
 });
 
 // ---------------------------------------------------------------------------------------------
-// The precache size of the shipped guide, for the record (printed, and checked against the build).
+// What the shipped guide saves ahead, for the record (printed, and checked against the build).
 
-test("the shipped guide's precache total matches the files on disk", () => {
+test("the shipped guide saves ahead every file readers need, and the summary says how much", () => {
   const out = buildGuide();
-  const { files } = workerInfo(fs.readFileSync(path.join(out, "sw.js"), "utf8"));
+  const { entries, files, unsaved } = workerInfo(fs.readFileSync(path.join(out, "sw.js"), "utf8"));
+  for (const entry of entries) {
+    assert.equal(entry.bytes, fs.statSync(fileOf(out, entry.url)).size, "the listed size of " + entry.url);
+  }
   const total = files.reduce((n, f) => n + fs.statSync(fileOf(out, f)).size, 0);
-  const listed = new Set(files.map((f) => path.relative(out, fileOf(out, f))));
+  const listed = new Set(entries.map((e) => path.relative(out, fileOf(out, e.url))));
   const onDisk = [];
   (function walk(d) {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
@@ -553,10 +565,237 @@ test("the shipped guide's precache total matches the files on disk", () => {
     }
   })(out);
   // plumb's own marker file (.plumb-build) is not part of the site.
-  assert.deepEqual(onDisk.filter((f) => !listed.has(f) && !path.basename(f).startsWith(".plumb")).sort(), ["sw.js"],
-    "every output file but sw.js is precached");
-  console.log(`# shipped guide precache: ${files.length} files, ${total} bytes`);
-  const said = /, (\d+) KB offline\)/.exec(buildGuide.stdout);
-  assert.ok(said, "the build summary states the offline size: " + buildGuide.stdout);
-  assert.equal(Number(said[1]), Math.ceil(total / 1024), "the summary's KB are the precached files' bytes");
+  const notAhead = onDisk.filter((f) => !listed.has(f) && !path.basename(f).startsWith(".plumb")).sort();
+  assert.deepEqual(notAhead.filter((f) => !/^syntax\.[0-9a-f]+\.css$/.test(f)),
+    ["about/writing-checklists/index.html", "atom.xml", "robots.txt", "sitemap.xml", "sw.js"],
+    "saved ahead: every output file but the machines' files, the excluded page and its stylesheet, and the worker");
+  assert.deepEqual(unsaved, ["about/writing-checklists/", "atom.xml", "robots.txt", "sitemap.xml"], "never saved");
+  assert.equal(notAhead.filter((f) => /^syntax\./.test(f)).length, 1,
+    "the highlighting stylesheet, loaded by the excluded page alone, is saved only if a reader opens it");
+  console.log(`# shipped guide saved ahead: ${files.length} files, ${total} bytes`);
+  const said = /; saved ahead for offline: all (\d+) pages, (\d+) KB \(budget 5 MB\);/.exec(buildGuide.stdout);
+  assert.ok(said, "the build summary states what is saved ahead: " + buildGuide.stdout);
+  assert.equal(Number(said[1]), entries.filter((e) => e.page).length, "the summary's pages");
+  assert.equal(Number(said[2]), Math.ceil(total / 1024), "the summary's KB are the bytes saved ahead");
+});
+
+// ---------------------------------------------------------------------------------------------
+// A weak signal: the shipped guide over a 40 KB/s link (throttle.js), the connection cut 1.5 s
+// after the first page loaded.
+
+// What the page's cache holds: URL -> revision, for `cache`.
+const cachedRevisions = (page, cache) => page.evaluate(async (name) => {
+  const out = {};
+  if (!(await caches.has(name))) return out;
+  const c = await caches.open(name);
+  for (const request of await c.keys()) out[request.url] = (await c.match(request)).headers.get("X-Plumb-Revision");
+  return out;
+}, cache);
+
+const statusText = async (page) => ((await page.locator("[data-offline-status]").textContent()) || "").trim();
+
+test("weak signal: cut 1.5 s after the first page loads, that page and the checklist work offline; the next visit finishes saving", async (t) => {
+  const out = buildGuide();
+  const { cache, entries, files } = workerInfo(fs.readFileSync(path.join(out, "sw.js"), "utf8"));
+  const server = await throttled(out);
+  const url = (u) => new URL(u, server.url).href;
+  const checklistFiles = ["checklists/independence/", ...entries.filter((e) => /^checklist\.[0-9a-f]+\.js$/.test(e.url)).map((e) => e.url)];
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const started = Date.now();
+    await page.goto(server.url);
+    const loadedAt = Date.now();
+    const firstVisitBytes = server.sent();
+    const pageRequests = server.requests.length;
+    // The reader is told how saving goes, in the page's words.
+    const status = page.locator('.offline-status[role="status"]');
+    await page.waitForFunction(() => /^Saving for offline: \d+ of \d+ pages$/.test(document.querySelector("[data-offline-status]").textContent), null, { timeout: 5000 });
+
+    // Until the cut: when did the checklist become usable offline?
+    let checklistSavedAt = null;
+    while (Date.now() < loadedAt + 1500) {
+      const cached = await cachedRevisions(page, cache);
+      if (checklistSavedAt === null && checklistFiles.every((f) => cached[url(f)])) checklistSavedAt = Date.now();
+      await page.waitForTimeout(25);
+    }
+    await server.cut();
+    const cached = await cachedRevisions(page, cache);
+    const savedBeforeCut = files.filter((f) => cached[url(f)]);
+    console.log(`# 40 KB/s: home page loaded in ${loadedAt - started} ms with ${firstVisitBytes} bytes; ` +
+      `checklist offline ${checklistSavedAt === null ? "not yet" : checklistSavedAt - started + " ms"} after the start; ` +
+      `${savedBeforeCut.length} of ${files.length} files saved at the cut`);
+    assert.ok(savedBeforeCut.length < files.length, "the cut came before everything was saved (else this tests nothing)");
+    for (const f of ["./", ...checklistFiles]) assert.ok(cached[url(f)], f + " was saved before the cut");
+    const revisions = Object.fromEntries(entries.map((e) => [url(e.url), e.revision]));
+    for (const [u, revision] of Object.entries(cached)) assert.equal(revision, revisions[u], "stored with its revision: " + u);
+    // The page's own files came from the browser's cache, not the network again.
+    const requested = server.requests.slice(pageRequests).map((r) => r.path);
+    for (const own of server.requests.slice(0, pageRequests).map((r) => r.path)) {
+      assert.ok(!requested.includes(own), own + " was downloaded once");
+    }
+    await page.waitForFunction(() => document.querySelector("[data-offline-status]").textContent === "Saving for offline paused: it goes on at your next visit", null, { timeout: 10000 });
+    assert.equal(await status.count(), 1, "one status, in the footer, not a dialog");
+    assert.equal(await page.locator('[role="dialog"], [role="alertdialog"], dialog').count(), 0, "never a modal");
+
+    // Offline: the page read and the checklist work.
+    await context.setOffline(true);
+    const home = await page.goto(server.url);
+    assert.equal(home.status(), 200);
+    assert.equal(home.fromServiceWorker(), true, "the home page from the device");
+    assert.equal(await h1Text(page), h1OnDisk(path.join(out, "index.html")));
+    await assertStyled(page, "home offline");
+    const checklist = await page.goto(url("checklists/independence/"));
+    assert.equal(checklist.status(), 200);
+    assert.equal(checklist.fromServiceWorker(), true, "the checklist page from the device");
+    await clReady(page);
+    await answerChecklist(page);
+
+    // The next visit, online: saving goes on from where it stopped, and says when it is done.
+    await context.setOffline(false);
+    await server.restore();
+    const resumedFrom = server.requests.length;
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.querySelector("[data-offline-status]").textContent === "Ready to use offline", null, { timeout: 20000 });
+    assert.equal(await page.locator('[data-offline-status][data-state="ready"]').count(), 1);
+    const after = await cachedRevisions(page, cache);
+    assert.deepEqual(files.filter((f) => !after[url(f)]), [], "every file saved ahead is on the device");
+    const again = server.requests.slice(resumedFrom).map((r) => r.path.slice(1) || "./");
+    assert.deepEqual(again.filter((p) => savedBeforeCut.includes(p)), [], "nothing saved before the cut was downloaded again");
+    console.log(`# resumed: ${again.length} requests after the cut, ${server.sent()} bytes in all`);
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// An update over the slow link: only the changed page and the worker travel. The status words
+// come from site.toml (here in Spanish).
+
+test("update: after one page changes, the new worker downloads that page and itself, not the site", async () => {
+  const dir = tempDir("update");
+  const root = copyFixture("basic", dir);
+  const out = path.join(dir, "out");
+  fs.appendFileSync(path.join(root, "site.toml"), [
+    "", "[offline]",
+    'saving = "Guardando para usar sin conexión: {saved} de {total} páginas"',
+    'ready = "Listo para usar sin conexión"',
+    'update = "Hay una versión nueva de esta guía."', 'reload = "Recargar"', "",
+  ].join("\n"));
+  plumb(["build", "--root", root, "--output-dir", out]);
+  const before = workerInfo(fs.readFileSync(path.join(out, "sw.js"), "utf8"));
+  const server = await throttled(out, { bytesPerSecond: 200 * 1024 });
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const guard = watch(page);
+    await page.goto(server.url + "guide/page-two/");
+    await page.waitForFunction(() => document.querySelector("[data-offline-status]").textContent === "Listo para usar sin conexión", null, { timeout: 20000 });
+    assert.equal(await page.locator('[data-offline-status][role="status"]').count(), 1);
+    const saved = await cachedRevisions(page, before.cache);
+    assert.deepEqual(before.files.filter((f) => !saved[new URL(f, server.url).href]), [], "everything saved ahead");
+
+    const md = path.join(root, "content", "guide", "first.md");
+    fs.writeFileSync(md, fs.readFileSync(md, "utf8").replace("Start here, then go to", "Begin with this new line, then go to"));
+    plumb(["build", "--root", root, "--output-dir", out]);
+    const after = workerInfo(fs.readFileSync(path.join(out, "sw.js"), "utf8"));
+    const changed = after.entries.filter((e, i) => e.revision !== before.entries[i].revision).map((e) => e.url);
+    assert.deepEqual(changed, ["guide/first/"], "one file changed");
+
+    const from = server.requests.length;
+    await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
+    const notice = page.locator('.plumb-update[role="status"]');
+    await notice.waitFor({ state: "visible", timeout: 20000 });
+    assert.equal((await notice.textContent()).trim(), "Hay una versión nueva de esta guía. Recargar", "the offer in the site's words");
+    const downloaded = server.requests.slice(from).filter((r) => r.status === 200).map((r) => r.path);
+    assert.deepEqual(downloaded.sort(), ["/guide/first/", "/sw.js"], "the update downloaded the changed page and the worker");
+    const newCache = await cachedRevisions(page, after.cache);
+    assert.deepEqual(after.files.filter((f) => newCache[new URL(f, server.url).href] !== after.entries.find((e) => e.url === f).revision), [],
+      "the new build's cache is complete, every file at its new revision");
+
+    // The offer stays an offer: the reload happens on the reader's click.
+    await Promise.all([page.waitForEvent("load", { timeout: 20000 }), notice.locator("button").click()]);
+    await page.goto(server.url + "guide/first/");
+    assert.match(await page.locator("main").textContent(), /Begin with this new line/, "the new text");
+    guard.check();
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// A site past its budget: saved ahead within the budget, visited pages saved as read.
+
+// A generated site of `count` pages of about 3 KB each, in the plain test theme.
+function generatedSite(dir, count, offlineTable) {
+  const root = path.join(dir, "site");
+  fs.mkdirSync(path.join(root, "content", "pages"), { recursive: true });
+  fs.cpSync(path.join(FIXTURES, "_theme"), path.join(root, "themes", "plain"), { recursive: true });
+  fs.writeFileSync(path.join(root, "site.toml"), `title = "Many pages"\nbase_url = "https://example.org/"\ntheme = "plain"\n\n${offlineTable}\n`);
+  fs.writeFileSync(path.join(root, "content", "_index.md"), '+++\ntitle = "Home"\n+++\nStart with [the first page](pages/p0001.md).\n');
+  fs.writeFileSync(path.join(root, "content", "pages", "_index.md"), '+++\ntitle = "Pages"\n+++\nAll of them.\n');
+  for (let i = 1; i <= count; i++) {
+    const name = "p" + String(i).padStart(4, "0");
+    const words = Array.from({ length: 300 }, (_, w) => `word${(i * 31 + w * 7) % 997}`).join(" ");
+    const next = i < count ? `\n\nNext: [page ${i + 1}](p${String(i + 1).padStart(4, "0")}.md).` : "";
+    fs.writeFileSync(path.join(root, "content", "pages", name + ".md"), `+++\ntitle = "Page ${i}"\nweight = ${i}\n+++\n${words}${next}\n`);
+  }
+  return root;
+}
+
+test("past the budget: what is saved ahead stays within it, and pages the reader opened work offline", async () => {
+  const dir = tempDir("budget");
+  const root = generatedSite(dir, 150, '[offline]\nbudget = "100 KB"');
+  const out = path.join(dir, "out");
+  const summary = plumb(["build", "--root", root, "--output-dir", out]);
+  assert.match(summary, /; saved ahead for offline: \d+ of 153 pages, \d+ KB \(budget 100 KB\), the rest as readers visit them;/);
+  const { cache, entries, files } = workerInfo(fs.readFileSync(path.join(out, "sw.js"), "utf8"));
+  const aheadBytes = entries.reduce((n, e) => n + e.bytes, 0);
+  assert.ok(aheadBytes <= 100 * 1024, "ahead within the budget: " + aheadBytes);
+  const later = Array.from({ length: 150 }, (_, i) => `pages/p${String(i + 1).padStart(4, "0")}/`).filter((p) => !files.includes(p));
+  assert.ok(later.length > 100, "most pages wait for a visit: " + later.length);
+  const [visitFirst, visitNext, neverOpened] = ["pages/p0120/", "pages/p0121/", "pages/p0140/"];
+  for (const p of [visitFirst, visitNext, neverOpened]) assert.ok(later.includes(p), p + " is not saved ahead");
+
+  const server = await throttled(out, { bytesPerSecond: 400 * 1024 });
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url + visitFirst);
+    await page.waitForFunction(() => document.querySelector("[data-offline-status]").textContent === "Ready to use offline", null, { timeout: 30000 });
+    // The next page, followed by its link, under the worker.
+    await Promise.all([page.waitForURL(server.url + visitNext), page.locator('main a:text-is("page 121")').click()]);
+    await page.waitForFunction((name) => caches.open(name).then((c) => c.match(location.href)).then(Boolean), cache, { timeout: 10000 });
+    const cached = await cachedRevisions(page, cache);
+    const url = (u) => new URL(u, server.url).href;
+    const cachedBytes = await page.evaluate(async (name) => {
+      const c = await caches.open(name);
+      let total = 0;
+      for (const request of await c.keys()) total += (await (await c.match(request)).arrayBuffer()).byteLength;
+      return total;
+    }, cache);
+    const visitedBytes = [visitFirst, visitNext].reduce((n, p) => n + fs.statSync(fileOf(out, p)).size, 0);
+    assert.ok(cachedBytes <= 100 * 1024 + visitedBytes, `on the device: ${cachedBytes} bytes, within the budget and the two pages read`);
+    assert.deepEqual(Object.keys(cached).filter((u) => !files.includes(u.slice(server.url.length) || "./")).sort(),
+      [url(visitFirst), url(visitNext)], "besides what is saved ahead, the two pages read (their files were saved ahead)");
+    assert.equal(cached[url(visitNext)], "visited", "a page saved as visited is marked so");
+    assert.deepEqual(files.filter((f) => !cached[url(f)]), [], "everything saved ahead is there");
+    assert.ok(!cached[url(neverOpened)], "a page never opened is not saved");
+
+    await server.cut();
+    await context.setOffline(true);
+    for (const p of [visitFirst, visitNext, "./"]) {
+      const r = await page.goto(url(p));
+      assert.equal(r.status(), 200, p + " offline");
+      assert.equal(r.fromServiceWorker(), true, p + " from the device");
+    }
+    assert.equal(await h1Text(page), h1OnDisk(path.join(out, "index.html")));
+    const missing = await page.goto(url(neverOpened));
+    assert.equal(missing.status(), 404, "a page never opened is not there offline: the site's 404 page says so");
+  } finally {
+    await context.close();
+    await server.close();
+  }
 });
