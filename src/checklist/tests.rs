@@ -523,7 +523,7 @@ fn bad_findings_are_located_with_a_hint() {
         ]
     );
     assert_eq!(
-        bad("any = [", "all = [], any = [] #"),
+        bad("any = [", "any = [] #"),
         [
             "content/checklists/demo.toml:106:6: error: finding `easy-exit` has no condition (hint: add `all = [...]` or `any = [...]` with clauses such as `{ question = \"costs\", answers = [\"me\"] }`)"
         ]
