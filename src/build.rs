@@ -353,9 +353,15 @@ fn compile_embeds(
     checklists: &[(Checklist, Source)],
     diagnostics: &mut Diagnostics,
 ) -> Embeds {
-    let pages: HashMap<String, String> = site
+    let pages: HashMap<String, checklist::LinkTarget> = site
         .documents()
-        .map(|(_, doc)| (doc.relative_path.clone(), doc.url.clone()))
+        .map(|(_, doc)| {
+            let target = checklist::LinkTarget {
+                url: doc.url.clone(),
+                title: doc.meta.title.clone(),
+            };
+            (doc.relative_path.clone(), target)
+        })
         .collect();
     let mut embeds = Embeds::new();
     for (checklist, source) in checklists {

@@ -8,16 +8,24 @@ use super::{Checklist, Link};
 use crate::content::paths::resolve;
 use crate::diagnostic::{Diagnostic, Diagnostics, Source, suggest};
 
-/// Each link as written -> the root-relative URL of its page.
-pub type LinkUrls = BTreeMap<String, String>;
+/// Each link as written -> its page.
+pub type LinkUrls = BTreeMap<String, LinkTarget>;
+
+/// The page a link leads to.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LinkTarget {
+    /// Root-relative, as templates write URLs.
+    pub url: String,
+    pub title: String,
+}
 
 /// Resolves every link of `checklist`, written in `source` (at `relative_path` under
-/// `content/`), against `pages`: content path -> URL.
+/// `content/`), against `pages`: content path -> its page.
 pub fn resolve_links(
     checklist: &Checklist,
     source: &Source,
     relative_path: &str,
-    pages: &HashMap<String, String>,
+    pages: &HashMap<String, LinkTarget>,
 ) -> Result<LinkUrls, Diagnostics> {
     let links = checklist
         .findings
@@ -34,8 +42,8 @@ pub fn resolve_links(
     let mut diagnostics = Diagnostics::default();
     for link in links {
         match url_of(link, relative_path, pages) {
-            Ok(url) => {
-                urls.insert(link.path.clone(), url);
+            Ok(target) => {
+                urls.insert(link.path.clone(), target);
             }
             Err((message, hint)) => diagnostics.push(
                 Diagnostic::error(message)
@@ -54,8 +62,8 @@ pub fn resolve_links(
 fn url_of(
     link: &Link,
     relative_path: &str,
-    pages: &HashMap<String, String>,
-) -> Result<String, (String, String)> {
+    pages: &HashMap<String, LinkTarget>,
+) -> Result<LinkTarget, (String, String)> {
     let path = &link.path;
     if path.contains('#') || path.contains("://") || path.starts_with('/') {
         return Err((

@@ -15,7 +15,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Source};
-pub use links::{LinkUrls, resolve_links};
+pub use links::{LinkTarget, LinkUrls, resolve_links};
 pub use model::{Holder, json_schema};
 pub use score::{Answers, Outcome, score};
 
@@ -286,7 +286,7 @@ pub fn template_context(checklist: &Checklist, urls: &LinkUrls) -> serde_json::V
         "checklist": checklist,
         "questions": questions,
         "model_json": model_json(checklist),
-        "links": urls.iter().map(|(path, url)| serde_json::json!({"path": path, "url": url})).collect::<Vec<_>>(),
+        "links": urls.iter().map(|(path, target)| serde_json::json!({"path": path, "url": target.url, "title": target.title})).collect::<Vec<_>>(),
     })
 }
 

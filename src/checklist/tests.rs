@@ -578,8 +578,12 @@ fn next_steps_take_text_or_a_link() {
     assert_eq!(link.path, "../guide/next.md");
     assert_eq!(&text[link.span.clone()], "\"../guide/next.md\"");
     let source = Source::new("content/checklists/demo.toml", text.clone());
-    let pages = |path: &str| -> std::collections::HashMap<String, String> {
-        [(path.to_owned(), "/guide/next/".to_owned())].into()
+    let target = LinkTarget {
+        url: "/guide/next/".to_owned(),
+        title: "Next".to_owned(),
+    };
+    let pages = |path: &str| -> std::collections::HashMap<String, LinkTarget> {
+        [(path.to_owned(), target.clone())].into()
     };
     let urls = resolve_links(
         &checklist,
@@ -588,7 +592,7 @@ fn next_steps_take_text_or_a_link() {
         &pages("guide/next.md"),
     )
     .unwrap();
-    assert_eq!(urls["../guide/next.md"], "/guide/next/");
+    assert_eq!(urls["../guide/next.md"], target);
     let errors: Vec<String> = resolve_links(
         &checklist,
         &source,
