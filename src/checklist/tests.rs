@@ -333,6 +333,26 @@ fn json_schema_describes_the_format() {
     assert_eq!(schema["title"], "plumb checklist criteria");
     assert!(schema["properties"]["questions"].is_object());
     assert!(schema.to_string().contains("control_point"));
+    for key in ["findings", "min_answers", "show_points", "holders"] {
+        assert!(schema["properties"][key].is_object(), "{key}");
+    }
+    let text = schema.to_string();
+    for part in [
+        "carried_by",
+        "\"risk\"",
+        "\"optional\"",
+        "\"texts\"",
+        "\"any\"",
+        "\"link\"",
+    ] {
+        assert!(text.contains(part), "{part}");
+    }
+    // the holder is an enum in the schema too
+    assert!(
+        text.contains("\"enum\":[\"you\",\"shared\",\"platform\"]")
+            || text.contains("\"const\":\"platform\""),
+        "{text}"
+    );
 }
 
 /// The valid file with a risk question, dimension texts, holder names and findings after it.
