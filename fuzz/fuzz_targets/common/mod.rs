@@ -39,7 +39,10 @@ pub fn check_outcome(checklist: &Checklist, answers: &Answers) {
     assert_eq!(outcome.visible, outcome.visible_questions.len());
     assert_eq!(outcome.ready, outcome.left == 0, "{outcome:?}");
     if !outcome.ready {
-        assert!(outcome.band.is_none() && outcome.findings.is_empty(), "{outcome:?}");
+        assert!(
+            outcome.band.is_none() && outcome.findings.is_empty(),
+            "{outcome:?}"
+        );
     }
     for id in &outcome.find_out {
         assert!(outcome.visible_questions.contains(id), "{outcome:?}");
