@@ -262,7 +262,7 @@ pub fn prepare(options: &BuildOptions, highlighter: &Highlighter) -> Result<Prep
         return Err(diagnostics);
     }
     theme.register_functions(Arc::new(assets.urls.clone()));
-    let embeds = compile_embeds(&theme, &checklists, &mut diagnostics);
+    let embeds = compile_embeds(&theme, &site, &checklists, &mut diagnostics);
 
     let rendered = timings.step("markdown", || {
         render_markdown(&config, &site, &embeds, highlighter)
@@ -550,16 +550,36 @@ fn built_in_assets(config: &Config) -> Vec<(String, String)> {
     ]
 }
 
-/// Each checklist's form, rendered once through the theme's `checklist.html`.
+/// Each checklist's form, rendered once through the theme's `checklist.html`, with its links
+/// resolved to the pages of `site`.
 fn compile_embeds(
     theme: &Theme,
+    site: &Site,
     checklists: &[(Checklist, Source)],
     diagnostics: &mut Diagnostics,
 ) -> Embeds {
+    let pages: HashMap<String, checklist::LinkTarget> = site
+        .documents()
+        .map(|(_, doc)| {
+            let target = checklist::LinkTarget {
+                url: doc.url.clone(),
+                title: doc.meta.title.clone(),
+            };
+            (doc.relative_path.clone(), target)
+        })
+        .collect();
     let mut embeds = Embeds::new();
     for (checklist, source) in checklists {
-        let context =
-            tera::Context::from_value(checklist::template_context(checklist)).unwrap_or_default();
+        let urls =
+            match checklist::resolve_links(checklist, source, &content_relative(source), &pages) {
+                Ok(urls) => urls,
+                Err(errors) => {
+                    diagnostics.extend(errors);
+                    continue;
+                }
+            };
+        let context = tera::Context::from_value(checklist::template_context(checklist, &urls))
+            .unwrap_or_default();
         match theme.render("checklist.html", &context) {
             Ok(html) => {
                 embeds.insert(checklist.id.clone(), html);
@@ -599,16 +619,21 @@ fn merged(earlier: &Diagnostics, errors: Diagnostics) -> Diagnostics {
     all
 }
 
-/// The page of a checklist, placed by its criteria file's path.
-fn checklist_document(checklist: &Checklist, source: &Source) -> Document {
-    let relative_path = source
+/// The path of a content file under `content/`, with `/` between folders.
+fn content_relative(source: &Source) -> String {
+    source
         .path
         .strip_prefix("content")
         .unwrap_or(&source.path)
         .components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
-        .join("/");
+        .join("/")
+}
+
+/// The page of a checklist, placed by its criteria file's path.
+fn checklist_document(checklist: &Checklist, source: &Source) -> Document {
+    let relative_path = content_relative(source);
     Document {
         source: source.clone(),
         url: content::paths::url_of(&relative_path, None),

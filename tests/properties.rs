@@ -410,6 +410,11 @@ proptest! {
         }
         prop_assert!(outcome.answered <= outcome.visible, "{:?}", outcome);
         prop_assert_eq!(outcome.visible, outcome.visible_questions.len());
+        // No verdict, score or finding before enough is answered.
+        prop_assert_eq!(outcome.ready, outcome.left == 0, "{:?}", outcome);
+        if !outcome.ready {
+            prop_assert!(outcome.overall.is_none() && outcome.band.is_none() && outcome.findings.is_empty());
+        }
         for id in &outcome.find_out {
             prop_assert!(outcome.visible_questions.contains(id), "{} in {:?}", id, outcome);
         }

@@ -2,6 +2,10 @@
 //! the Rust reference computes. `tests/js/checklist-scoring.test.js` runs the browser script's
 //! scoring on the same sets and must agree exactly. The files are committed, so a change to
 //! scoring shows up in review as a change to the vectors.
+//!
+//! Besides generated sets, the guide's checklist gets realistic ones: its worked examples (from
+//! their front matter) and the cases of `tests/vectors/<id>.cases.toml`, each stating the
+//! verdict and the findings it must get.
 
 mod common;
 
@@ -60,6 +64,19 @@ fn answer_sets(checklist: &Checklist) -> Vec<(String, Answers)> {
         sets.push((name.to_owned(), answers));
     }
     let mut random = Lcg(0x5eed ^ checklist.id.len() as u64);
+    // Complete answer sets (every question answered with a real option), so every band and
+    // finding is reached.
+    for n in 0..200 {
+        let answers = checklist
+            .questions
+            .iter()
+            .map(|q| {
+                let option = &q.options[random.next(q.options.len())];
+                (q.id.clone(), option.id.clone())
+            })
+            .collect();
+        sets.push((format!("complete {n}"), answers));
+    }
     for n in 0..200 {
         let mut answers = Answers::new();
         for question in &checklist.questions {
@@ -82,6 +99,68 @@ fn answer_sets(checklist: &Checklist) -> Vec<(String, Answers)> {
     sets
 }
 
+/// A realistic answer set and what it must get.
+#[derive(serde::Deserialize)]
+struct Case {
+    name: String,
+    band: String,
+    findings: Vec<String>,
+    answers: Answers,
+}
+
+#[derive(serde::Deserialize)]
+struct Cases {
+    cases: Vec<Case>,
+}
+
+/// The cases of `tests/vectors/<id>.cases.toml`, if there is such a file.
+fn realistic_cases(id: &str) -> Vec<Case> {
+    let path = common::repo().join(format!("tests/vectors/{id}.cases.toml"));
+    match fs::read_to_string(&path) {
+        Ok(text) => toml::from_str::<Cases>(&text).expect("cases file").cases,
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The worked examples of the guide for checklist `id`: their answers and stated verdict.
+fn worked_examples(id: &str) -> Vec<(String, String, Answers)> {
+    let mut examples = Vec::new();
+    for entry in walkdir::WalkDir::new(common::repo().join("content"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+    {
+        let text = fs::read_to_string(entry.path()).expect("page");
+        let Some(header) = text
+            .strip_prefix("+++\n")
+            .and_then(|t| t.split("\n+++\n").next())
+        else {
+            continue;
+        };
+        let front: toml::Table = toml::from_str(header).expect("front matter");
+        let Some(example) = front.get("extra").and_then(|e| e.get("example")) else {
+            continue;
+        };
+        if example["checklist"].as_str() != Some(id) {
+            continue;
+        }
+        let answers: Answers = example["answers"]
+            .as_table()
+            .expect("answers")
+            .iter()
+            .map(|(q, a)| (q.clone(), a.as_str().expect("option id").to_owned()))
+            .collect();
+        let name = format!(
+            "worked example {}",
+            front["title"].as_str().unwrap_or_default()
+        );
+        let verdict = example["verdict"].as_str().unwrap_or_default().to_owned();
+        examples.push((name, verdict, answers));
+    }
+    examples
+}
+
 fn vectors_for(path: &str) -> (String, Value, Vec<checklist::Outcome>) {
     let file = common::repo().join(path);
     let text = fs::read_to_string(&file).expect("criteria file");
@@ -89,6 +168,37 @@ fn vectors_for(path: &str) -> (String, Value, Vec<checklist::Outcome>) {
     let model: Value = serde_json::from_str(&checklist::model_json(&checklist)).expect("json");
     let mut cases = Vec::new();
     let mut outcomes = Vec::new();
+    let mut wrong = Vec::new();
+    for case in realistic_cases(&checklist.id) {
+        let outcome = checklist::score(&checklist, &case.answers);
+        if outcome.band.as_deref() != Some(case.band.as_str()) || outcome.findings != case.findings
+        {
+            wrong.push(format!(
+                "{}: got {:?} (score {:?}) with findings {:?}",
+                case.name, outcome.band, outcome.overall, outcome.findings
+            ));
+        }
+        let sorted: std::collections::BTreeMap<_, _> = case.answers.iter().collect();
+        cases.push(json!({"name": case.name, "answers": sorted, "expected": outcome}));
+        outcomes.push(outcome);
+    }
+    for (name, verdict, answers) in worked_examples(&checklist.id) {
+        let outcome = checklist::score(&checklist, &answers);
+        if outcome.band.as_deref() != Some(verdict.as_str()) {
+            wrong.push(format!(
+                "{name}: got {:?}, the article says {verdict}",
+                outcome.band
+            ));
+        }
+        let sorted: std::collections::BTreeMap<_, _> = answers.iter().collect();
+        cases.push(json!({"name": name, "answers": sorted, "expected": outcome}));
+        outcomes.push(outcome);
+    }
+    assert!(
+        wrong.is_empty(),
+        "realistic cases of {path}:\n{}",
+        wrong.join("\n")
+    );
     for (name, answers) in answer_sets(&checklist) {
         let outcome = checklist::score(&checklist, &answers);
         let sorted: std::collections::BTreeMap<_, _> = answers.iter().collect();
@@ -125,6 +235,19 @@ fn vectors_cover_every_outcome_kind_and_are_written() {
             outcomes.iter().any(|o| o.overall.is_none()),
             "{id}: some sets with no score"
         );
+        assert!(
+            outcomes.iter().any(|o| !o.ready && o.left > 0),
+            "{id}: some sets not ready for a verdict"
+        );
+        for finding in vectors["model"]["findings"].as_array().expect("findings") {
+            let finding = finding["id"].as_str().expect("finding id");
+            assert!(
+                outcomes
+                    .iter()
+                    .any(|o| o.findings.iter().any(|f| f == finding)),
+                "{id}: finding `{finding}` is reached"
+            );
+        }
         let counts: Vec<usize> = outcomes.iter().map(|o| o.visible).collect();
         assert!(
             counts.iter().min() < counts.iter().max(),

@@ -39,7 +39,7 @@ fn toml_string(text: &str) -> String {
 }
 
 /// Fields shown in pages, by where they are written; the theme decides where they appear.
-const SHOWN: [&str; 24] = [
+const SHOWN: [&str; 25] = [
     "site.title",
     "site.description",
     "site.extra",
@@ -64,12 +64,18 @@ const SHOWN: [&str; 24] = [
     "offline.note",
     "offline.update",
     "offline.reload",
+    "holders.platform",
 ];
 
 /// Fields the checklist's JSON model carries, for the browser script to show.
-const IN_MODEL: [&str; 9] = [
+const IN_MODEL: [&str; 14] = [
     "checklist.title",
     "dimension.title",
+    "dimension.description",
+    "dimension.text",
+    "question.risk",
+    "finding.text",
+    "holders.platform",
     "question.text",
     "question.control_point",
     "question.find_out",
@@ -192,10 +198,14 @@ version = 1
 title = {}
 intro = {}
 
+[holders]
+platform = {}
+
 [[dimensions]]
 id = "control"
 title = {}
 description = {}
+texts = [{{ min = 0, max = 100, text = {} }}]
 
 [[questions]]
 id = "hours"
@@ -223,13 +233,22 @@ id = "switch"
 dimension = "control"
 text = "Can you switch?"
 show_if = {{ question = "hours", answers = ["me"] }}
+risk = {}
 [[questions.options]]
 id = "yes"
 label = "Yes"
 points = 1
+carried_by = "you"
 [[questions.options]]
 id = "no"
 label = "No"
+carried_by = "platform"
+
+[[findings]]
+id = "f"
+text = {}
+link = "../guide/article.md"
+all = [{{ question = "hours", answers = ["me"] }}]
 
 [[bands]]
 id = "low"
@@ -248,13 +267,17 @@ summary = "Fine."
 "#,
             s("checklist.title"),
             s("checklist.intro"),
+            s("holders.platform"),
             s("dimension.title"),
             s("dimension.description"),
+            s("dimension.text"),
             s("question.text"),
             s("question.help"),
             s("question.control_point"),
             s("question.find_out"),
             s("option.label"),
+            s("question.risk"),
+            s("finding.text"),
             s("band.title"),
             s("band.summary"),
             s("band.next_steps"),

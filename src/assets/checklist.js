@@ -1,20 +1,26 @@
 // plumb checklist script (built-in asset `checklist.js`). Owns, for every [data-checklist]
-// section on the page: live scoring (spec section 2; must agree exactly with the Rust
-// reference), conditional questions, saving/restoring answers in localStorage, and the
-// reset/export/import/share/print tools. Classic deferred script, no inline styles, no
-// innerHTML: safe under `script-src 'self'; style-src 'self'` and from file://.
+// section on the page: live scoring (the README's scoring rules; must agree exactly with the
+// Rust reference), conditional questions and their numbering, the result (only once enough is
+// answered), saving/restoring answers in localStorage, and the reset/export/summary/import/
+// share/print tools. Classic deferred script, no inline styles, no innerHTML: safe under
+// `script-src 'self'; style-src 'self'` and from file://.
 //
 // Classes this script adds (style them in the theme; give buttons/inputs >= 24x24 px):
-//   js (on <html>), checklist-enhanced (on the [data-checklist] root)
+//   js (on <html>), checklist-enhanced, checklist-has-result (on the [data-checklist] root)
+//   checklist-print-worksheet (on <html> while the blank worksheet prints)
 //   checklist-notices, checklist-notice, checklist-notice-warning   notes above the form
+//   checklist-result-ready                 on the live line once the result is shown
 //   checklist-report                       full result, right after .checklist-result
 //   checklist-report-heading               its h3/h4 headings
-//   checklist-progress, checklist-progress-label, checklist-progress-bar   "7 of 12 answered" + <progress>
+//   checklist-progress, checklist-progress-label, checklist-progress-bar, checklist-waiting
 //   checklist-overall, checklist-verdict, checklist-verdict-title, checklist-verdict-summary,
-//   checklist-next-steps-label, checklist-next-steps, checklist-dimensions
-//   checklist-map, checklist-holder, checklist-holder-{you,shared,platform,unknown}
+//   checklist-findings, checklist-finding-link, checklist-dimensions, checklist-dimension-text,
+//   checklist-next-steps, checklist-next-step-link
+//   checklist-map, checklist-risk-map, checklist-key, checklist-holder,
+//   checklist-holder-{you,shared,platform,unknown}
 //   checklist-find-out, checklist-find-out-question, checklist-find-out-action
-//   checklist-button, checklist-button-{reset,export,import,share,print}
+//   checklist-answers (the answers in words: printed and saved, not shown on screen)
+//   checklist-button, checklist-button-{reset,export,summary,import,share,print,worksheet}
 //   checklist-import-label, checklist-import-input, checklist-visually-hidden
 //   checklist-share, checklist-share-label, checklist-share-field, checklist-tools-message
 //   checklist-download (temporary hidden <a download>)
@@ -24,45 +30,60 @@
   const optionOf = (q, id) => typeof id === "string" ? q.options.find((o) => o.id === id) || null : null;
   const num = (v, d) => (typeof v === "number" ? v : d);
 
-  // Spec section 2. Pure: model + {questionId: optionId} -> result object.
+  // The README's scoring rules. Pure: model + {questionId: optionId} -> result object, the
+  // same shape as the Rust reference's Outcome.
   function score(model, answers) {
     answers = answers || {};
-    const vis = new Map(), dims = new Map(), visible = [], map = [], findOut = [];
-    let answered = 0;
-    model.dimensions.forEach((d) => dims.set(d.id, { n: 0, d: 0 }));
+    const shownById = new Map(), sums = new Map(), visible = [], controlMap = [], riskMap = [], findOut = [];
+    let answered = 0, required = 0, requiredAnswered = 0;
+    model.dimensions.forEach((d) => sums.set(d.id, { points: 0, most: 0 }));
     model.questions.forEach((q) => {
       const s = q.show_if;
-      const v = !s || (vis.get(s.question) === true && own(answers, s.question) &&
+      const shown = !s || (shownById.get(s.question) === true && own(answers, s.question) &&
         s.answers.indexOf(answers[s.question]) >= 0);
-      vis.set(q.id, v);
-      if (!v) return;
+      shownById.set(q.id, shown);
+      if (!shown) return;
       visible.push(q.id);
       const o = own(answers, q.id) ? optionOf(q, answers[q.id]) : null;
       if (o) answered++;
+      if (!q.optional) { required++; if (o) requiredAnswered++; }
       if (o && o.unsure) findOut.push(q.id);
-      const d = dims.get(q.dimension);
-      if (o && !o.unsure && d) {
-        const w = num(q.weight, 1), max = Math.max.apply(null, q.options.map((x) => num(x.points, 0)));
-        d.n += w * num(o.points, 0);
-        d.d += w * max;
+      const sum = sums.get(q.dimension);
+      if (o && !o.unsure && sum) {
+        const w = num(q.weight, 1), most = Math.max.apply(null, q.options.map((x) => num(x.points, 0)));
+        sum.points += w * num(o.points, 0);
+        sum.most += w * most;
       }
-      if (q.control_point != null) {
-        map.push({ question: q.id, holder: (o && !o.unsure && o.holder) || "unknown" });
-      }
+      const known = o && !o.unsure ? o : null;
+      if (q.control_point != null) controlMap.push({ question: q.id, holder: (known && known.holder) || null });
+      if (q.risk != null) riskMap.push({ question: q.id, holder: (known && known.carried_by) || null });
     });
-    const dimensions = {};
-    let N = 0, D = 0;
+    const dimensions = {}, dimensionTexts = {};
+    let weighted = 0, weights = 0;
     model.dimensions.forEach((dim) => {
-      const d = dims.get(dim.id);
-      const p = d.d === 0 ? null : Math.floor((200 * d.n + d.d) / (2 * d.d));
+      const sum = sums.get(dim.id);
+      const p = sum.most === 0 ? null : Math.floor((200 * sum.points + sum.most) / (2 * sum.most));
       dimensions[dim.id] = p;
-      if (p !== null) { const W = num(dim.weight, 1); N += W * p; D += W; }
+      const text = p === null ? -1 : (dim.texts || []).findIndex((t) => t.min <= p && p <= t.max);
+      dimensionTexts[dim.id] = text < 0 ? null : text;
+      if (p !== null) { const w = num(dim.weight, 1); weighted += w * p; weights += w; }
     });
-    const overall = D === 0 ? null : Math.floor((2 * N + D) / (2 * D));
+    const min = model.min_answers;
+    const needed = min == null ? required : Math.min(min, visible.length);
+    const left = Math.max(0, needed - (min == null ? requiredAnswered : answered));
+    const ready = left === 0;
+    const overall = !ready || weights === 0 ? null : Math.floor((2 * weighted + weights) / (2 * weights));
     const band = overall === null ? null : model.bands.find((b) => b.min <= overall && overall <= b.max);
+    const holds = (c) => c.question != null
+      ? shownById.get(c.question) === true && own(answers, c.question) && c.answers.indexOf(answers[c.question]) >= 0
+      : dimensions[c.dimension] != null && c.min <= dimensions[c.dimension] && dimensions[c.dimension] <= c.max;
+    const findings = !ready ? [] : (model.findings || [])
+      .filter((f) => f.all.every(holds) && (f.any.length === 0 || f.any.some(holds)))
+      .map((f) => f.id);
     return {
-      overall, band: band ? band.id : null, dimensions, answered, visible: visible.length,
-      visible_questions: visible, control_map: map, find_out: findOut,
+      ready, left, overall, band: band ? band.id : null, dimensions, dimension_texts: dimensionTexts,
+      findings, answered, visible: visible.length, visible_questions: visible,
+      control_map: controlMap, risk_map: riskMap, find_out: findOut,
     };
   }
 
@@ -75,13 +96,18 @@
     return out;
   }
 
-  // Stored/exported value -> {answers, cleared: [question ids dropped because changed_in > version]}.
+  // Stored/exported value -> {answers, cleared: [question ids dropped because changed_in > version],
+  // dropped: whether anything else was left out (a removed question, an unknown option)}. The
+  // caller saves at once when anything was left out, so a question removed now and restored in
+  // a later version never brings back an old answer.
   function migrate(model, stored) {
-    const a = sanitize(model, stored && stored.answers), ver = num(stored && stored.version, 0), cleared = [];
+    const given = stored && stored.answers;
+    const a = sanitize(model, given), ver = num(stored && stored.version, 0), cleared = [];
+    const dropped = given != null && typeof given === "object" && Object.keys(given).length > Object.keys(a).length;
     model.questions.forEach((q) => {
       if (own(a, q.id) && q.changed_in != null && ver < q.changed_in) { delete a[q.id]; cleared.push(q.id); }
     });
-    return { answers: a, cleared };
+    return { answers: a, cleared, dropped };
   }
 
   const storedValue = (model, answers, date) =>
@@ -134,13 +160,21 @@
 
   const shareUrl = (href, id, answers) => href.split("#")[0] + "#answers=" + id + ":" + encodeAnswers(answers);
 
-  const HOLDERS = { you: "You", shared: "Shared", platform: "Platform", unknown: "Unknown" };
+  const holderClass = (holder) => "checklist-holder checklist-holder-" + (holder || "unknown");
+  const holderName = (model, holder) => (model.holders || {})[holder || "unknown"] || "";
 
   function el(tag, cls, text) {
     const e = document.createElement(tag);
     if (cls) e.className = cls;
     if (text != null) e.textContent = text;
     return e;
+  }
+
+  // The answers in words, one "question: answer" pair per visible answered question.
+  function answersInWords(model, answers, visibleQuestions) {
+    const shown = new Set(visibleQuestions);
+    return model.questions.filter((q) => shown.has(q.id) && own(answers, q.id) && optionOf(q, answers[q.id]))
+      .map((q) => ({ question: q.text, answer: optionOf(q, answers[q.id]).label }));
   }
 
   function init(root) {
@@ -151,8 +185,16 @@
     if (!form || !status) return;
     const qs = new Map(model.questions.map((q) => [q.id, q]));
     const fieldsets = Array.from(form.querySelectorAll("fieldset[data-question]"));
+    // Links and the map's key, written by the template (so URLs go through the build's rewrite).
+    const links = new Map();
+    root.querySelectorAll(".checklist-strings a[data-link]").forEach((a) => links.set(a.getAttribute("data-link"), a));
+    const keyLines = Array.from(root.querySelectorAll(".checklist-strings .checklist-map-key"));
     root.classList.add("checklist-enhanced");
     root.querySelectorAll(".checklist-condition").forEach((p) => { p.hidden = true; });
+    fieldsets.forEach((fs) => {
+      const n = fs.querySelector(".checklist-number");
+      if (n) n.setAttribute("data-number", n.textContent);
+    });
     const notices = el("div", "checklist-notices");
     form.parentNode.insertBefore(notices, form);
     const report = el("div", "checklist-report");
@@ -194,7 +236,8 @@
       if (stored && stored.checklist === id) {
         const m = migrate(model, stored);
         answers = m.answers;
-        if (m.cleared.length) { notice(cleared); save(); }
+        if (m.cleared.length) notice(cleared);
+        if (m.cleared.length || m.dropped) save();
       }
     }
 
@@ -207,24 +250,41 @@
       b.type = "button";
       b.addEventListener("click", fn);
       tools.appendChild(b);
+      return b;
     };
     const apply = (a, text) => { answers = a; sync(); save(); update(); say(text); };
-
-    button("Reset answers", "reset", () => {
-      if (!window.confirm("Clear all your answers to this checklist? This cannot be undone.")) return;
-      apply({}, "Answers cleared.");
-    });
-    button("Export answers", "export", () => {
-      const blob = new Blob([JSON.stringify(storedValue(model, answers, new Date()), null, 2) + "\n"],
-        { type: "application/json" });
+    const download = (text, type, name) => {
       const a = el("a", "checklist-download");
-      a.href = URL.createObjectURL(blob);
-      a.download = id + "-answers.json";
+      a.href = URL.createObjectURL(new Blob([text], { type }));
+      a.download = name;
       a.hidden = true;
       root.appendChild(a);
       a.click();
       root.removeChild(a);
       setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+    };
+
+    const printResult = button("Print result", "print", () => window.print());
+    const saveSummary = button("Save result as a page", "summary", () => {
+      download(summaryHtml(), "text/html", id + "-result.html");
+      say("Saved. Open the file in any browser, or send it to someone who helps you.");
+    });
+    button("Print blank worksheet", "worksheet", () => {
+      const html = document.documentElement, checked = Array.from(form.querySelectorAll("input:checked"));
+      html.classList.add("checklist-print-worksheet");
+      checked.forEach((r) => { r.checked = false; });
+      fieldsets.forEach((fs) => {
+        const n = fs.querySelector(".checklist-number");
+        if (n) n.textContent = n.getAttribute("data-number");
+      });
+      try { window.print(); } finally {
+        html.classList.remove("checklist-print-worksheet");
+        checked.forEach((r) => { r.checked = true; });
+        update();
+      }
+    });
+    button("Export answers (file to import later)", "export", () => {
+      download(JSON.stringify(storedValue(model, answers, new Date()), null, 2) + "\n", "application/json", id + "-answers.json");
     });
     const file = el("input", "checklist-import-input checklist-visually-hidden");
     file.type = "file";
@@ -269,60 +329,123 @@
         navigator.clipboard.writeText(url).then(() => say("Link copied. It is also shown below the buttons."), fallback);
       } else fallback();
     });
-    button("Print", "print", () => window.print());
+    button("Reset answers", "reset", () => {
+      if (!window.confirm("Clear all your answers to this checklist? This cannot be undone.")) return;
+      apply({}, "Answers cleared.");
+    });
     tools.append(fileLabel, file, share, msg);
 
-    // Result rendering: short line in the live region, full report in a plain sibling.
+    // The result as a page of its own: the report's text and links, no script, no style.
+    function summaryHtml() {
+      const doc = document.implementation.createHTMLDocument(model.title);
+      const meta = doc.createElement("meta");
+      meta.setAttribute("charset", "utf-8");
+      doc.head.prepend(meta);
+      const viewport = doc.createElement("meta");
+      viewport.name = "viewport";
+      viewport.content = "width=device-width, initial-scale=1";
+      doc.head.appendChild(viewport);
+      const h1 = doc.createElement("h1");
+      h1.textContent = model.title;
+      const from = doc.createElement("p");
+      from.textContent = "Saved " + new Date().toISOString().slice(0, 10) + " from " + location.href.split("#")[0];
+      const copy = doc.importNode(report, true);
+      copy.querySelectorAll("progress").forEach((e) => e.remove());
+      const originals = report.querySelectorAll("a[href]");   // absolute, so the saved file's links work
+      copy.querySelectorAll("a[href]").forEach((a, i) => a.setAttribute("href", originals[i].href));
+      doc.body.append(h1, from, ...Array.from(copy.childNodes));
+      return "<!doctype html>\n" + doc.documentElement.outerHTML + "\n";
+    }
+
+    // Result rendering: a short live line (pinned while answering), the report below it.
     function update() {
       const r = score(model, answers), shown = new Set(r.visible_questions);
-      fieldsets.forEach((fs) => { fs.hidden = !shown.has(fs.getAttribute("data-question")); });
+      let n = 0;
+      fieldsets.forEach((fs) => {
+        fs.hidden = !shown.has(fs.getAttribute("data-question"));
+        const number = fs.querySelector(".checklist-number");
+        if (!fs.hidden && number) number.textContent = ++n + ".";
+      });
       const band = model.bands.find((b) => b.id === r.band);
       const progress = r.answered + " of " + r.visible + " answered";
-      status.textContent = progress + "." + (r.overall === null ? "" :
-        " Score " + r.overall + " out of 100" + (band ? ": " + band.title : "") + ".");
+      status.textContent = !r.ready ? progress + ", " + r.left + " left."
+        : "Your result is ready" + (band ? ": " + band.title : "") + ". It is below the questions.";
+      status.classList.toggle("checklist-result-ready", r.ready);
+      root.classList.toggle("checklist-has-result", r.ready);
+      printResult.hidden = saveSummary.hidden = !r.ready;
       if (!share.hidden) shareField.value = shareUrl(location.href, id, answers);
 
       report.textContent = "";
       const add = (parent, tag, cls, text) => parent.appendChild(el(tag, cls, text));
       const head = (lvl, text) => add(report, "h" + lvl, "checklist-report-heading", text);
+      const linkTo = (parent, path, cls) => {
+        const a = links.get(path);
+        if (!a) return;
+        const link = add(parent, "a", cls, "Read: " + a.textContent);
+        link.href = a.getAttribute("href");
+      };
       head(3, "Your result");
-      const p = add(report, "p", "checklist-progress");
-      const bar = el("progress", "checklist-progress-bar");
-      bar.id = pre + "progress";
-      bar.max = r.visible || 1;
-      bar.value = r.answered;
-      add(p, "label", "checklist-progress-label", progress + " ").htmlFor = bar.id;
-      p.appendChild(bar);
-      add(report, "p", "checklist-overall", r.overall === null
-        ? "Overall score: not available yet. Answer at least one question with something other than \u201cNot sure\u201d."
-        : "Overall score: " + r.overall + " out of 100");
+      if (!r.ready) {
+        const p = add(report, "p", "checklist-progress");
+        const bar = el("progress", "checklist-progress-bar");
+        bar.id = pre + "progress";
+        bar.max = r.visible || 1;
+        bar.value = r.answered;
+        add(p, "label", "checklist-progress-label", progress + " ").htmlFor = bar.id;
+        p.appendChild(bar);
+        add(report, "p", "checklist-waiting", (r.left === 1 ? "Answer 1 more question" : "Answer " + r.left + " more questions") +
+          " to see your result. \u201cNot sure\u201d counts as an answer.");
+        return;
+      }
+      const v = add(report, "div", "checklist-verdict");
       if (band) {
-        const v = add(report, "div", "checklist-verdict");
         add(v, "h4", "checklist-report-heading checklist-verdict-title", band.title);
         add(v, "p", "checklist-verdict-summary", band.summary);
-        if (band.next_steps && band.next_steps.length) {
-          add(v, "p", "checklist-next-steps-label", "Next steps:");
-          const ul = add(v, "ul", "checklist-next-steps");
-          band.next_steps.forEach((s) => add(ul, "li", "", s));
-        }
+        add(v, "p", "checklist-overall", "Overall: " + r.overall + " out of 100. The higher the number, the more of your work you hold.");
+      } else {
+        add(v, "p", "checklist-overall", "No overall result: every answer so far is \u201cNot sure\u201d. Start with the find-out list below.");
       }
-      head(4, "Score by dimension");
+      if (r.findings.length) {
+        head(4, "What your answers show");
+        const ul = add(report, "ul", "checklist-findings");
+        r.findings.forEach((fid) => {
+          const f = model.findings.find((x) => x.id === fid), li = add(ul, "li");
+          add(li, "span", "", f.text + " ");
+          if (f.link) linkTo(li, f.link, "checklist-finding-link");
+        });
+      }
+      head(4, "How much of each part you hold");
       const dl = add(report, "ul", "checklist-dimensions");
       model.dimensions.forEach((d) => {
-        const x = r.dimensions[d.id];
-        add(dl, "li", "", d.title + ": " + (x === null ? "no score yet" : x + " out of 100"));
+        const x = r.dimensions[d.id], li = add(dl, "li"), t = r.dimension_texts[d.id];
+        add(li, "strong", "", d.title + ": ");
+        add(li, "span", "", x === null ? "no score (no answers that count)" : x + " out of 100");
+        if (d.description) add(li, "p", "checklist-dimension-description", d.description);
+        if (t !== null && t !== undefined) add(li, "p", "checklist-dimension-text", d.texts[t].text);
       });
-      if (r.control_map.length) {
-        head(4, "Who holds each control point");
-        const t = add(report, "table", "checklist-map"), hr = add(add(t, "thead"), "tr");
-        add(hr, "th", "", "Control point").scope = "col";
-        add(hr, "th", "", "Held by").scope = "col";
+      const mapTable = (caption, cls, rows, label) => {
+        const t = add(report, "table", cls);
+        add(t, "caption", "", caption);
+        const hr = add(add(t, "thead"), "tr");
+        add(hr, "th", "", label).scope = "col";
+        add(hr, "th", "", "Who").scope = "col";
         const tb = add(t, "tbody");
-        r.control_map.forEach((c) => {
-          const tr = add(tb, "tr"), h = HOLDERS[c.holder] ? c.holder : "unknown";
-          add(tr, "th", "", qs.get(c.question).control_point).scope = "row";
-          add(tr, "td", "checklist-holder checklist-holder-" + h, HOLDERS[h]);
+        rows.forEach((row) => {
+          const tr = add(tb, "tr");
+          add(tr, "th", "", row.label).scope = "row";
+          add(tr, "td", holderClass(row.holder), holderName(model, row.holder));
         });
+      };
+      if (r.control_map.length || r.risk_map.length) {
+        head(4, "Who decides, and who carries the risk");
+        if (r.control_map.length) {
+          mapTable("Who decides", "checklist-map", r.control_map.map((c) => ({ label: qs.get(c.question).control_point, holder: c.holder })), "Decision");
+        }
+        if (r.risk_map.length) {
+          mapTable("Who carries the risk", "checklist-risk-map", r.risk_map.map((c) => ({ label: qs.get(c.question).risk, holder: c.holder })), "Risk");
+        }
+        const keyBox = add(report, "div", "checklist-key");
+        keyLines.forEach((line) => keyBox.appendChild(line.cloneNode(true)));
       }
       if (r.find_out.length) {
         head(4, "Find out");
@@ -333,6 +456,20 @@
           if (q.find_out) add(li, "p", "checklist-find-out-action", q.find_out);
         });
       }
+      if (band && band.next_steps && band.next_steps.length) {
+        head(4, "Next steps");
+        const ul = add(report, "ul", "checklist-next-steps");
+        band.next_steps.forEach((s) => {
+          const li = add(ul, "li");
+          add(li, "span", "", s.text + " ");
+          if (s.link) linkTo(li, s.link, "checklist-next-step-link");
+        });
+      }
+      const words = answersInWords(model, answers, r.visible_questions);
+      const box = add(report, "div", "checklist-answers");
+      add(box, "h4", "checklist-report-heading", "Your answers");
+      const ol = add(box, "ol");
+      words.forEach((w) => { const li = add(ol, "li"); add(li, "span", "", w.question + " "); add(li, "strong", "", w.answer); });
     }
 
     // Answers from a shared link win over stored ones; the fragment is then removed so a
@@ -362,7 +499,7 @@
   }
 
   if (typeof module === "object" && module.exports) {
-    module.exports = { score, sanitize, migrate, storedValue, encodeAnswers, decodeAnswers, parseShare, stripShare, shareUrl };
+    module.exports = { score, sanitize, migrate, storedValue, answersInWords, encodeAnswers, decodeAnswers, parseShare, stripShare, shareUrl };
   } else {
     document.documentElement.classList.add("js");
     document.querySelectorAll("[data-checklist]").forEach(init);

@@ -5,13 +5,17 @@
 //! theme's `checklist.html`). Scoring lives once, in [`score()`], as the reference the browser
 //! script must agree with; the test vectors prove they do.
 
+mod links;
 mod model;
 pub mod score;
 mod validate;
 
+use std::ops::Range;
+
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Source};
+pub use links::{LinkTarget, LinkUrls, resolve_links};
 pub use model::{Holder, json_schema};
 pub use score::{Answers, Outcome, score};
 
@@ -25,6 +29,32 @@ pub struct Checklist {
     pub dimensions: Vec<Dimension>,
     pub questions: Vec<Question>,
     pub bands: Vec<Band>,
+    pub findings: Vec<Finding>,
+    /// Answers the verdict waits for; `None`: every visible question that is not optional.
+    pub min_answers: Option<u32>,
+    pub show_points: bool,
+    pub holders: HolderNames,
+}
+
+/// What the result calls each holder.
+#[derive(Debug, Clone, Serialize)]
+pub struct HolderNames {
+    pub you: String,
+    pub shared: String,
+    pub platform: String,
+    pub unknown: String,
+}
+
+impl HolderNames {
+    /// The words for `holder`; `None` is not known.
+    pub fn name(&self, holder: Option<Holder>) -> &str {
+        match holder {
+            Some(Holder::You) => &self.you,
+            Some(Holder::Shared) => &self.shared,
+            Some(Holder::Platform) => &self.platform,
+            None => &self.unknown,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -33,6 +63,24 @@ pub struct Dimension {
     pub title: String,
     pub description: String,
     pub weight: u32,
+    pub texts: Vec<RangeText>,
+}
+
+impl Dimension {
+    /// The index of the text for `score`, if one covers it.
+    pub fn text_for(&self, score: u32) -> Option<usize> {
+        self.texts
+            .iter()
+            .position(|t| t.min <= score && score <= t.max)
+    }
+}
+
+/// Text for scores from `min` to `max`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RangeText {
+    pub min: u32,
+    pub max: u32,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -44,6 +92,8 @@ pub struct Question {
     pub weight: u32,
     pub control_point: Option<String>,
     pub find_out: Option<String>,
+    pub risk: Option<String>,
+    pub optional: bool,
     pub changed_in: u32,
     pub show_if: Option<ShowIf>,
     pub options: Vec<AnswerOption>,
@@ -68,6 +118,7 @@ pub struct AnswerOption {
     pub label: String,
     pub points: u32,
     pub holder: Option<Holder>,
+    pub carried_by: Option<Holder>,
     pub unsure: bool,
 }
 
@@ -78,7 +129,53 @@ pub struct Band {
     pub max: u32,
     pub title: String,
     pub summary: String,
-    pub next_steps: Vec<String>,
+    pub next_steps: Vec<Step>,
+}
+
+/// A next step, with an optional link to a page of the site.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub text: String,
+    pub link: Option<Link>,
+}
+
+/// A link to a content file as the criteria file wrote it (relative to the file), resolved to
+/// a URL by [`resolve_links`] once every page's URL is known.
+#[derive(Debug, Clone, Serialize)]
+#[serde(transparent)]
+pub struct Link {
+    pub path: String,
+    #[serde(skip)]
+    pub span: Range<usize>,
+}
+
+/// A statement shown when the answers match its clauses.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub id: String,
+    pub text: String,
+    pub link: Option<Link>,
+    /// Every one must hold.
+    pub all: Vec<Clause>,
+    /// One must hold, when there are any.
+    pub any: Vec<Clause>,
+}
+
+/// One condition of a finding.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Clause {
+    /// The question is shown and answered with one of `answers`.
+    Answer {
+        question: String,
+        answers: Vec<String>,
+    },
+    /// The dimension has a score from `min` to `max`.
+    Score {
+        dimension: String,
+        min: u32,
+        max: u32,
+    },
 }
 
 /// Parses and validates one criteria file.
@@ -125,27 +222,26 @@ pub fn model_json(checklist: &Checklist) -> String {
         weight: u32,
         control_point: &'a Option<String>,
         find_out: &'a Option<String>,
+        risk: &'a Option<String>,
+        optional: bool,
         changed_in: u32,
         show_if: &'a Option<ShowIf>,
         options: &'a [AnswerOption],
-    }
-    #[derive(Serialize)]
-    struct ModelDimension<'a> {
-        id: &'a str,
-        title: &'a str,
-        weight: u32,
     }
     let model = serde_json::json!({
         "id": checklist.id,
         "version": checklist.version,
         "title": checklist.title,
-        "dimensions": checklist.dimensions.iter().map(|d| ModelDimension { id: &d.id, title: &d.title, weight: d.weight }).collect::<Vec<_>>(),
+        "min_answers": checklist.min_answers,
+        "holders": checklist.holders,
+        "dimensions": checklist.dimensions,
         "questions": checklist.questions.iter().map(|q| ModelQuestion {
             id: &q.id, dimension: &q.dimension, text: &q.text, weight: q.weight,
-            control_point: &q.control_point, find_out: &q.find_out, changed_in: q.changed_in,
-            show_if: &q.show_if, options: &q.options,
+            control_point: &q.control_point, find_out: &q.find_out, risk: &q.risk,
+            optional: q.optional, changed_in: q.changed_in, show_if: &q.show_if, options: &q.options,
         }).collect::<Vec<_>>(),
         "bands": checklist.bands,
+        "findings": checklist.findings,
     });
     let json = serde_json::to_string(&model).unwrap_or_default();
     json.replace('<', "\\u003c")
@@ -153,8 +249,9 @@ pub fn model_json(checklist: &Checklist) -> String {
         .replace('&', "\\u0026")
 }
 
-/// The template context of `checklist.html`: the model, the JSON, and what a worksheet shows.
-pub fn template_context(checklist: &Checklist) -> serde_json::Value {
+/// The template context of `checklist.html`: the model, the JSON, what a worksheet shows, and
+/// the URL of each link (`links`: `path` as the criteria file wrote it, `url` root-relative).
+pub fn template_context(checklist: &Checklist, urls: &LinkUrls) -> serde_json::Value {
     let number_of = |id: &str| {
         checklist
             .questions
@@ -189,6 +286,7 @@ pub fn template_context(checklist: &Checklist) -> serde_json::Value {
         "checklist": checklist,
         "questions": questions,
         "model_json": model_json(checklist),
+        "links": urls.iter().map(|(path, target)| serde_json::json!({"path": path, "url": target.url, "title": target.title})).collect::<Vec<_>>(),
     })
 }
 

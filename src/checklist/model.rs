@@ -36,6 +36,139 @@ pub struct CriteriaFile {
     /// Verdict bands over the overall score; together they cover 0 to 100 with no gap or overlap.
     #[schemars(length(min = 1))]
     pub bands: Vec<BandDef>,
+    /// Statements shown with the verdict when the reader's answers match their condition: they
+    /// say in words what the answers mean.
+    #[serde(default)]
+    pub findings: Vec<FindingDef>,
+    /// How many of the questions shown must be answered ("not sure" counts) before the verdict
+    /// appears. Default: every question shown, optional ones aside.
+    #[schemars(with = "Option<u32>", range(min = 1))]
+    pub min_answers: Option<Spanned<u32>>,
+    /// Show each answer's points beside it on screen. The printed worksheet always shows them.
+    #[serde(default)]
+    pub show_points: bool,
+    /// What the result calls each holder, in the map and its key.
+    #[serde(default)]
+    pub holders: HolderNamesDef,
+}
+
+/// The words for each holder. Any left out keeps its default.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HolderNamesDef {
+    /// Default "You".
+    #[schemars(with = "Option<String>")]
+    pub you: Option<Spanned<String>>,
+    /// Default "Shared".
+    #[schemars(with = "Option<String>")]
+    pub shared: Option<Spanned<String>>,
+    /// Default "The company or app".
+    #[schemars(with = "Option<String>")]
+    pub platform: Option<Spanned<String>>,
+    /// For questions not answered, or answered "not sure". Default "Not known".
+    #[schemars(with = "Option<String>")]
+    pub unknown: Option<Spanned<String>>,
+}
+
+/// A statement shown when the answers match: every clause of `all`, and one of `any` if it
+/// has clauses.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FindingDef {
+    /// Unique id within the file.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// What the answers mean, in plain words.
+    #[schemars(with = "String")]
+    pub text: Spanned<String>,
+    /// A page of the site to read more: a `.md` path relative to this file, checked at build.
+    #[schemars(with = "Option<String>")]
+    pub link: Option<Spanned<String>>,
+    /// Clauses that must all hold.
+    #[serde(default)]
+    #[schemars(with = "Vec<ClauseDef>")]
+    pub all: Vec<Spanned<ClauseDef>>,
+    /// Clauses of which one must hold (when there are any).
+    #[serde(default)]
+    #[schemars(with = "Vec<ClauseDef>")]
+    pub any: Vec<Spanned<ClauseDef>>,
+}
+
+/// One clause of a finding: either `question` with `answers` (the question is shown and was
+/// answered with one of them), or `dimension` with `min` and `max` (its score is in that range).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClauseDef {
+    /// The id of a question.
+    #[schemars(with = "Option<String>")]
+    pub question: Option<Spanned<String>>,
+    /// Option ids of that question.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub answers: Vec<Spanned<String>>,
+    /// The id of a dimension.
+    #[schemars(with = "Option<String>")]
+    pub dimension: Option<Spanned<String>>,
+    /// The lowest score of the range (default 0).
+    #[schemars(with = "Option<u32>", range(max = 100))]
+    pub min: Option<Spanned<u32>>,
+    /// The highest score of the range (default 100).
+    #[schemars(with = "Option<u32>", range(max = 100))]
+    pub max: Option<Spanned<u32>>,
+}
+
+/// Text for a dimension's scores from `min` to `max`, both included.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RangeTextDef {
+    #[schemars(with = "u32", range(max = 100))]
+    pub min: Spanned<u32>,
+    #[schemars(with = "u32", range(max = 100))]
+    pub max: Spanned<u32>,
+    /// What a score in this range means, in plain words.
+    #[schemars(with = "String")]
+    pub text: Spanned<String>,
+}
+
+/// A next step: plain text, or a table with `text` and a `link` to a page of the site.
+#[derive(Debug, JsonSchema)]
+#[schemars(untagged)]
+pub enum StepDef {
+    Text(String),
+    Linked(LinkedStepDef),
+}
+
+/// A next step with a link.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkedStepDef {
+    /// What to do.
+    pub text: String,
+    /// A page of the site: a `.md` path relative to this file, checked at build.
+    #[schemars(with = "String")]
+    pub link: Spanned<String>,
+}
+
+/// Reads a string or a table without buffering, so the table's spans survive (serde's
+/// untagged enums would lose them).
+impl<'de> Deserialize<'de> for StepDef {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StepDef;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string, or a table with `text` and `link`")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<StepDef, E> {
+                Ok(StepDef::Text(text.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<StepDef, A::Error> {
+                LinkedStepDef::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(StepDef::Linked)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// One thing the checklist measures, such as control or risk.
@@ -54,6 +187,9 @@ pub struct DimensionDef {
     #[serde(default = "one")]
     #[schemars(range(min = 1, max = 1000))]
     pub weight: u32,
+    /// What the dimension's score means, by range, shown beside it with the result.
+    #[serde(default)]
+    pub texts: Vec<RangeTextDef>,
 }
 
 /// One question, answered by choosing one option.
@@ -76,6 +212,12 @@ pub struct QuestionDef {
     pub control_point: Option<String>,
     /// What to do to find out, shown on the find-out list when the reader is not sure.
     pub find_out: Option<String>,
+    /// The label of this question in the map of who carries each risk (a cost, an injury):
+    /// each option then says who carries it, in `carried_by`.
+    pub risk: Option<String>,
+    /// The verdict does not wait for an answer to this question.
+    #[serde(default)]
+    pub optional: bool,
     /// The question's weight within its dimension.
     #[serde(default = "one")]
     #[schemars(range(min = 1, max = 1000))]
@@ -120,13 +262,17 @@ pub struct OptionDef {
     pub points: u32,
     /// Who holds the question's control point given this answer.
     pub holder: Option<Holder>,
+    /// Who carries the question's risk given this answer.
+    pub carried_by: Option<Holder>,
     /// The "not sure" answer: scores nothing and puts the question on the find-out list.
     #[serde(default)]
     pub unsure: bool,
 }
 
-/// Who holds a control point.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+/// Who holds a control point or carries a risk.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Holder {
     /// The reader decides.
@@ -152,9 +298,9 @@ pub struct BandDef {
     /// Plain text: what this result means.
     #[schemars(with = "String")]
     pub summary: Spanned<String>,
-    /// Concrete things to do next.
+    /// Concrete things to do next: plain text, or `{ text = "...", link = "page.md" }`.
     #[serde(default)]
-    pub next_steps: Vec<String>,
+    pub next_steps: Vec<StepDef>,
 }
 
 /// The JSON Schema of the criteria format, for editors.

@@ -6,8 +6,14 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use super::model::{BandDef, CriteriaFile, QuestionDef};
-use super::{AnswerOption, Band, Checklist, Dimension, Question, ShowIf};
+use super::model::{
+    BandDef, ClauseDef, CriteriaFile, FindingDef, HolderNamesDef, QuestionDef, RangeTextDef,
+    StepDef,
+};
+use super::{
+    AnswerOption, Band, Checklist, Clause, Dimension, Finding, HolderNames, Link, Question,
+    RangeText, ShowIf, Step,
+};
 use crate::diagnostic::{Diagnostic, Diagnostics, Source, suggest};
 
 struct Check<'a> {
@@ -113,6 +119,18 @@ pub fn validate(raw: CriteriaFile, source: &Source) -> Result<Checklist, Diagnos
     for dimension in &raw.dimensions {
         check.not_empty(&dimension.title, "dimension title");
         check.weight(&dimension.id, "dimension", dimension.weight);
+        check_texts(&mut check, dimension.id.get_ref(), &dimension.texts);
+    }
+    for name in [
+        &raw.holders.you,
+        &raw.holders.shared,
+        &raw.holders.platform,
+        &raw.holders.unknown,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        check.not_empty(name, "holder name");
     }
     let dimension_ids: Vec<&str> = raw
         .dimensions
@@ -132,6 +150,20 @@ pub fn validate(raw: CriteriaFile, source: &Source) -> Result<Checklist, Diagnos
         );
     }
     check_bands(&mut check, &raw.bands);
+    check.unique(raw.findings.iter().map(|f| &f.id), "finding");
+    for finding in &raw.findings {
+        check_finding(&mut check, finding, &raw.questions, &dimension_ids);
+    }
+    if let Some(min) = &raw.min_answers {
+        let (min, questions) = (*min.get_ref(), raw.questions.len());
+        if min == 0 || min as usize > questions {
+            check.error(
+                raw.min_answers.as_ref().map_or(0..0, Spanned::span),
+                format!("`min_answers = {min}` is not between 1 and the number of questions ({questions})"),
+                "leave `min_answers` out to wait for every question shown that is not `optional`",
+            );
+        }
+    }
 
     if check.diagnostics.has_errors() {
         return Err(check.diagnostics);
@@ -184,11 +216,28 @@ fn check_question(
                 format!("points run from 0 to {LIMIT}"),
             );
         }
-        if option.unsure && (option.points > 0 || option.holder.is_some()) {
+        if option.unsure
+            && (option.points > 0 || option.holder.is_some() || option.carried_by.is_some())
+        {
             check.error(
                 option.id.span(),
                 format!("the \"not sure\" option `{}` has points or a holder", option.id.get_ref()),
-                "a \"not sure\" answer scores nothing and holds nothing: remove `points` and `holder`",
+                "a \"not sure\" answer scores nothing and holds nothing: remove `points`, `holder` and `carried_by`",
+            );
+        } else if question.risk.is_some() && !option.unsure && option.carried_by.is_none() {
+            check.error(
+                option.id.span(),
+                format!(
+                    "option `{}` of the risk question `{id}` does not say who carries the risk",
+                    option.id.get_ref()
+                ),
+                "add `carried_by = \"you\"`, `\"shared\"` or `\"platform\"` to the option",
+            );
+        } else if question.risk.is_none() && option.carried_by.is_some() {
+            check.error(
+                option.id.span(),
+                format!("option `{}` says who carries a risk, but question `{id}` names no risk", option.id.get_ref()),
+                "name the risk on the question, such as `risk = \"Vehicle costs\"`, or remove `carried_by`",
             );
         }
     }
@@ -260,6 +309,136 @@ fn check_question(
     }
 }
 
+/// A range of scores written as `min` and `max`: both at most 100, `min` not above `max`.
+fn check_range(check: &mut Check<'_>, min: &Spanned<u32>, max: &Spanned<u32>, what: &str) {
+    let (low, high) = (*min.get_ref(), *max.get_ref());
+    if low > high || high > 100 {
+        check.error(
+            min.span().start..max.span().end,
+            format!("{what} runs from {low} to {high}"),
+            "`min` and `max` are scores from 0 to 100, with `min` not above `max`",
+        );
+    }
+}
+
+/// A dimension's texts: each a range of scores, none overlapping another.
+fn check_texts(check: &mut Check<'_>, dimension: &str, texts: &[RangeTextDef]) {
+    let mut sorted: Vec<&RangeTextDef> = texts.iter().collect();
+    sorted.sort_by_key(|t| *t.min.get_ref());
+    let mut end: Option<u32> = None;
+    for text in sorted {
+        check.not_empty(&text.text, "dimension text");
+        check_range(
+            check,
+            &text.min,
+            &text.max,
+            &format!("a text of dimension `{dimension}`"),
+        );
+        let min = *text.min.get_ref();
+        if let Some(end) = end
+            && min <= end
+        {
+            check.error(
+                text.min.span(),
+                format!("two texts of dimension `{dimension}` both cover the score {min}"),
+                format!("start this text at {} or later", end + 1),
+            );
+        }
+        end = Some(end.map_or(*text.max.get_ref(), |e| e.max(*text.max.get_ref())));
+    }
+}
+
+fn check_finding(
+    check: &mut Check<'_>,
+    finding: &FindingDef,
+    questions: &[QuestionDef],
+    dimensions: &[&str],
+) {
+    check.not_empty(&finding.text, "finding text");
+    if finding.all.is_empty() && finding.any.is_empty() {
+        check.error(
+            finding.id.span(),
+            format!("finding `{}` has no condition", finding.id.get_ref()),
+            "add `all = [...]` or `any = [...]` with clauses such as `{ question = \"costs\", answers = [\"me\"] }`",
+        );
+    }
+    for clause in finding.all.iter().chain(&finding.any) {
+        check_clause(check, clause, questions, dimensions);
+    }
+}
+
+fn check_clause(
+    check: &mut Check<'_>,
+    clause: &Spanned<ClauseDef>,
+    questions: &[QuestionDef],
+    dimensions: &[&str],
+) {
+    let span = clause.span();
+    let clause = clause.get_ref();
+    match (&clause.question, &clause.dimension) {
+        (Some(question), None) => {
+            if clause.min.is_some() || clause.max.is_some() {
+                check.error(
+                    span.clone(),
+                    "a clause about a question has `min` or `max`".into(),
+                    "`min` and `max` go with `dimension`; a question clause lists `answers`",
+                );
+            }
+            let target = question.get_ref();
+            let Some(found) = questions.iter().find(|q| q.id.get_ref() == target) else {
+                let hint = match suggest(target, questions.iter().map(|q| q.id.get_ref().as_str())) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => "name the id of a question of this file".to_owned(),
+                };
+                return check.error(question.span(), format!("a finding names an unknown question `{target}`"), hint);
+            };
+            let options: Vec<&str> = found.options.get_ref().iter().map(|o| o.id.get_ref().as_str()).collect();
+            if clause.answers.is_empty() {
+                check.error(span, format!("the clause about `{target}` lists no answers"), "list the option ids, such as `answers = [\"me\"]`");
+            }
+            for answer in &clause.answers {
+                if !options.contains(&answer.get_ref().as_str()) {
+                    check.error(
+                        answer.span(),
+                        format!("`{}` is not an option of question `{target}`", answer.get_ref()),
+                        format!("options of `{target}`: {}", options.join(", ")),
+                    );
+                }
+            }
+        }
+        (None, Some(dimension)) => {
+            if !clause.answers.is_empty() {
+                check.error(
+                    span.clone(),
+                    "a clause about a dimension lists `answers`".into(),
+                    "a dimension clause gives a range of scores with `min` and `max`",
+                );
+            }
+            let name = dimension.get_ref();
+            if !dimensions.contains(&name.as_str()) {
+                let hint = match suggest(name, dimensions.iter().copied()) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!("known dimensions: {}", dimensions.join(", ")),
+                };
+                check.error(dimension.span(), format!("a finding names an unknown dimension `{name}`"), hint);
+            }
+            let zero = Spanned::new(span.start..span.start, 0);
+            let hundred = Spanned::new(span.end..span.end, 100);
+            check_range(
+                check,
+                clause.min.as_ref().unwrap_or(&zero),
+                clause.max.as_ref().unwrap_or(&hundred),
+                &format!("the range of dimension `{name}`"),
+            );
+        }
+        _ => check.error(
+            span,
+            "a clause must name either a `question` or a `dimension`".into(),
+            "write `{ question = \"id\", answers = [\"option\"] }` or `{ dimension = \"id\", min = 0, max = 40 }`",
+        ),
+    }
+}
+
 /// Bands must tile 0..=100: sorted by `min`, the first starts at 0, each starts one after the
 /// previous ends, the last ends at 100.
 fn check_bands(check: &mut Check<'_>, bands: &[BandDef]) {
@@ -269,14 +448,12 @@ fn check_bands(check: &mut Check<'_>, bands: &[BandDef]) {
     for band in &sorted {
         check.not_empty(&band.title, "band title");
         check.not_empty(&band.summary, "band summary");
-        let (min, max) = (*band.min.get_ref(), *band.max.get_ref());
-        if min > max || max > 100 {
-            check.error(
-                band.min.span().start..band.max.span().end,
-                format!("band `{}` runs from {min} to {max}", band.id.get_ref()),
-                "`min` and `max` are scores from 0 to 100, with `min` not above `max`",
-            );
-        }
+        check_range(
+            check,
+            &band.min,
+            &band.max,
+            &format!("band `{}`", band.id.get_ref()),
+        );
     }
     let mut expected = 0u32;
     for band in &sorted {
@@ -317,9 +494,57 @@ fn check_bands(check: &mut Check<'_>, bands: &[BandDef]) {
     }
 }
 
+fn link(link: Spanned<String>) -> Link {
+    Link {
+        span: link.span(),
+        path: link.into_inner(),
+    }
+}
+
+fn holder_names(raw: HolderNamesDef) -> HolderNames {
+    let or = |name: Option<Spanned<String>>, default: &str| {
+        name.map_or_else(|| default.to_owned(), Spanned::into_inner)
+    };
+    HolderNames {
+        you: or(raw.you, "You"),
+        shared: or(raw.shared, "Shared"),
+        platform: or(raw.platform, "The company or app"),
+        unknown: or(raw.unknown, "Not known"),
+    }
+}
+
+fn clause(raw: Spanned<ClauseDef>) -> Clause {
+    let raw = raw.into_inner();
+    match (raw.question, raw.dimension) {
+        (Some(question), _) => Clause::Answer {
+            question: question.into_inner(),
+            answers: raw.answers.into_iter().map(Spanned::into_inner).collect(),
+        },
+        (None, dimension) => Clause::Score {
+            dimension: dimension.map(Spanned::into_inner).unwrap_or_default(),
+            min: raw.min.map_or(0, Spanned::into_inner),
+            max: raw.max.map_or(100, Spanned::into_inner),
+        },
+    }
+}
+
 fn build(raw: CriteriaFile) -> Checklist {
     let version = raw.version.into_inner();
     Checklist {
+        findings: raw
+            .findings
+            .into_iter()
+            .map(|f| Finding {
+                id: f.id.into_inner(),
+                text: f.text.into_inner(),
+                link: f.link.map(link),
+                all: f.all.into_iter().map(clause).collect(),
+                any: f.any.into_iter().map(clause).collect(),
+            })
+            .collect(),
+        min_answers: raw.min_answers.map(Spanned::into_inner),
+        show_points: raw.show_points,
+        holders: holder_names(raw.holders),
         id: raw.id.into_inner(),
         version,
         title: raw.title.into_inner(),
@@ -332,6 +557,15 @@ fn build(raw: CriteriaFile) -> Checklist {
                 title: d.title.into_inner(),
                 description: d.description,
                 weight: d.weight,
+                texts: d
+                    .texts
+                    .into_iter()
+                    .map(|t| RangeText {
+                        min: t.min.into_inner(),
+                        max: t.max.into_inner(),
+                        text: t.text.into_inner(),
+                    })
+                    .collect(),
             })
             .collect(),
         questions: raw
@@ -345,6 +579,8 @@ fn build(raw: CriteriaFile) -> Checklist {
                 weight: q.weight,
                 control_point: q.control_point,
                 find_out: q.find_out,
+                risk: q.risk,
+                optional: q.optional,
                 changed_in: q.changed_in.map_or(1, Spanned::into_inner),
                 show_if: q.show_if.map(|c| {
                     let c = c.into_inner();
@@ -362,6 +598,7 @@ fn build(raw: CriteriaFile) -> Checklist {
                         label: o.label.into_inner(),
                         points: o.points,
                         holder: o.holder,
+                        carried_by: o.carried_by,
                         unsure: o.unsure,
                     })
                     .collect(),
@@ -377,7 +614,17 @@ fn build(raw: CriteriaFile) -> Checklist {
                     max: b.max.into_inner(),
                     title: b.title.into_inner(),
                     summary: b.summary.into_inner(),
-                    next_steps: b.next_steps,
+                    next_steps: b
+                        .next_steps
+                        .into_iter()
+                        .map(|step| match step {
+                            StepDef::Text(text) => Step { text, link: None },
+                            StepDef::Linked(step) => Step {
+                                text: step.text,
+                                link: Some(link(step.link)),
+                            },
+                        })
+                        .collect(),
                 })
                 .collect();
             bands.sort_by_key(|b| b.min);

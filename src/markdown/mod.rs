@@ -82,6 +82,7 @@ pub fn render(doc: &Document, this: DocId, cx: &RenderContext<'_>) -> Rendered {
         paragraph: None,
         ids: HeadingIds::default(),
         flat_toc: Vec::new(),
+        embedded: HashMap::new(),
         rendered: Rendered::default(),
     };
     for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
@@ -132,6 +133,8 @@ struct State<'a, 'c> {
     paragraph: Option<String>,
     ids: HeadingIds,
     flat_toc: Vec<TocEntry>,
+    /// Checklists embedded so far, with where: each may be embedded once per page.
+    embedded: HashMap<String, Range<usize>>,
     rendered: Rendered,
 }
 
@@ -295,8 +298,25 @@ impl<'a> State<'a, '_> {
         self.push(Event::Html(CowStr::from(html.to_string())));
     }
 
+    /// Puts the checklist's form in the page. A second embed of one checklist on a page is an
+    /// error: the two forms would share their ids and their saved answers, and a reader would
+    /// scroll past the same questions twice; a link to `#checklist-<id>` serves instead.
     fn embed_checklist(&mut self, code: Code) {
         let id = code.text.trim();
+        if let Some(first) = self.embedded.get(id) {
+            let line = self.doc.source.text[..first.start].matches('\n').count() + 1;
+            self.rendered.diagnostics.push(
+                Diagnostic::error(format!(
+                    "the checklist `{id}` is already embedded on this page, at line {line}"
+                ))
+                .at(&self.doc.source, code.span)
+                .with_hint(format!(
+                    "embed a checklist once per page; elsewhere link to it with `[the checklist](#checklist-{id})`"
+                )),
+            );
+            return;
+        }
+        self.embedded.insert(id.to_owned(), code.span.clone());
         match self.cx.embeds.get(id) {
             Some(html) => {
                 self.rendered.has_checklist = true;

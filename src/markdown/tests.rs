@@ -183,6 +183,14 @@ fn checklist_blocks_embed_the_compiled_checklist() {
 }
 
 #[test]
+fn embedding_one_checklist_twice_on_a_page_is_an_error_at_the_second() {
+    check_error(
+        "```checklist\ndemo\n```\n\nMore.\n\n```checklist\ndemo\n```\n",
+        "content/guide/here.md:7:1: error: the checklist `demo` is already embedded on this page, at line 1 (hint: embed a checklist once per page; elsewhere link to it with `[the checklist](#checklist-demo)`)",
+    );
+}
+
+#[test]
 fn raw_html_passes_only_where_written() {
     check(
         "<kbd>Ctrl</kbd> and `<b>`",

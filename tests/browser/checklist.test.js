@@ -9,24 +9,30 @@ const fs = require("node:fs");
 const path = require("node:path");
 const http = require("node:http");
 const { pathToFileURL } = require("node:url");
-const { REPO, buildFixture, serve, launch, watch, cleanup, tempDir } = require("./lib.js");
+const { execFileSync } = require("node:child_process");
+const { REPO, PLUMB_BIN, buildFixture, serve, launch, watch, cleanup, tempDir } = require("./lib.js");
 
 const ID = "demo";
 const KEY = "plumb-checklist:" + ID;
 const VECTORS = JSON.parse(fs.readFileSync(path.join(REPO, "tests", "vectors", "demo.json"), "utf8"));
 const MODEL = VECTORS.model;
 
-let browser, site, server;
+let browser, site, server, guideServer;
 
 before(async () => {
   site = buildFixture("checklist");
   server = await serve(site.out);
+  // The shipped guide too (this repository's site), for its checklist as drivers meet it.
+  const guideOut = path.join(tempDir("guide"), "out");
+  execFileSync(PLUMB_BIN, ["build", "--root", REPO, "--output-dir", guideOut], { stdio: ["ignore", "pipe", "pipe"] });
+  guideServer = await serve(guideOut);
   browser = await launch();
 });
 
 after(async () => {
   if (browser) await browser.close();
   if (server) await server.close();
+  if (guideServer) await guideServer.close();
   cleanup();
 });
 
@@ -170,12 +176,18 @@ for (const [where, url] of [["article", ARTICLE], ["own page", OWN_PAGE]]) {
           continue;
         }
         assert.equal(a.checked, true, `after ${s.key}: ${q}=${v} is checked`);
-        assert.notEqual(now, prev, `after ${s.key}: the live result changed`);
-        assert.match(now, new RegExp(`\\b${s.answered} of ${s.visible} answered\\b`), `after ${s.key}: status progress`);
-        assert.match(now, new RegExp(`Score ${s.score} out of 100`), `after ${s.key}: status score`);
-        const p = await progress(page);
-        assert.match(p.text, new RegExp(`^${s.answered} of ${s.visible} answered`), `after ${s.key}: progress text`);
-        assert.deepEqual(p.bar, { value: s.answered, max: s.visible }, `after ${s.key}: progress bar`);
+        if (s.answered < s.visible) {
+          // Not every question is answered: progress and how many are left, no verdict yet.
+          assert.equal(now, `${s.answered} of ${s.visible} answered, ${s.visible - s.answered} left.`, `after ${s.key}: status`);
+          const p = await progress(page);
+          assert.match(p.text, new RegExp(`^${s.answered} of ${s.visible} answered`), `after ${s.key}: progress text`);
+          assert.deepEqual(p.bar, { value: s.answered, max: s.visible }, `after ${s.key}: progress bar`);
+          assert.equal(await page.locator(".checklist-verdict, .checklist-overall").count(), 0, `after ${s.key}: no verdict or score`);
+        } else {
+          assert.match(now, /^Your result is ready: /, `after ${s.key}: status`);
+          assert.match(await page.locator(".checklist-overall").textContent(), new RegExp(`Overall: ${s.score} out of 100`), `after ${s.key}: score`);
+          assert.equal(await page.locator(".checklist-progress").count(), 0, `after ${s.key}: no progress bar once the result shows`);
+        }
         prev = now;
       }
       assert.deepEqual(await visibleQuestions(page), ["hours", "refuse", "costs", "apps", "switch"]);
@@ -248,7 +260,7 @@ test("reload: answers survive in localStorage and the result is the same", async
   try {
     await answerAll(page, SAMPLE);
     const status = await statusText(page), report = await reportText(page);
-    assert.match(status, /5 of 5 answered\. Score \d+ out of 100/);
+    assert.match(status, /^Your result is ready: /);
     const stored = await storedValue(page);
     assert.equal(stored && stored.checklist, ID);
     assert.equal(stored.version, MODEL.version);
@@ -300,7 +312,7 @@ test("reset: asks for confirmation; dismissing keeps answers, accepting clears a
     await reset.click();
     assert.equal(dialogs.length, 2, "asked again");
     assert.deepEqual(await checkedAnswers(page), {}, "accepted: no radio checked");
-    assert.match(await statusText(page), /^0 of 4 answered\.?$/, "accepted: result back to nothing answered");
+    assert.equal(await statusText(page), "0 of 4 answered, 4 left.", "accepted: result back to nothing answered");
     assert.equal(await storedValue(page), null, "accepted: storage cleared");
     assert.ok(!(await fieldset(page, "switch").isVisible()), "accepted: conditional question hidden again");
 
@@ -427,6 +439,8 @@ function pickCases(cases) {
     ["band label", (c) => c.expected.band === "label"],
     ["band partly", (c) => c.expected.band === "partly"],
     ["band structure", (c) => c.expected.band === "structure"],
+    ["findings", (c) => c.expected.findings.length > 0],
+    ["a finding on a dimension's score", (c) => c.expected.findings.includes("free-to-switch") && c.answers.switch !== "freely"],
   ];
   const eligible = cases.filter((c) => c.expected.band !== null);
   const picked = [];
@@ -471,8 +485,7 @@ test("same verdict, scores and lists as the Rust reference vectors", async () =>
       const band = MODEL.bands.find((b) => b.id === e.band);
       assert.deepEqual(await visibleQuestions(page), e.visible_questions, at + ": visible questions");
       const status = await statusText(page);
-      assert.match(status, new RegExp(`\\b${e.answered} of ${e.visible} answered\\b`), at + ": status progress");
-      assert.ok(status.includes(`Score ${e.overall} out of 100`), at + `: status score ${e.overall} in ${JSON.stringify(status)}`);
+      assert.ok(e.ready, at + ": the case is ready for a verdict");
       assert.ok(status.includes(band.title), at + ": status names the band");
       assert.equal((await page.locator(".checklist-verdict-title").textContent()).trim(), band.title, at + ": verdict title");
       const overall = await page.locator(".checklist-overall").textContent();
@@ -490,7 +503,12 @@ test("same verdict, scores and lists as the Rust reference vectors", async () =>
       // Control map (holders in question order) and find-out list.
       const holders = await page.locator(".checklist-map tbody tr td.checklist-holder").evaluateAll((tds) =>
         tds.map((td) => (Array.from(td.classList).find((k) => /^checklist-holder-/.test(k)) || "").slice("checklist-holder-".length)));
-      assert.deepEqual(holders, e.control_map.map((m) => m.holder), at + ": control map holders");
+      assert.deepEqual(holders, e.control_map.map((m) => m.holder || "unknown"), at + ": control map holders");
+      const risks = await page.locator(".checklist-risk-map tbody tr td.checklist-holder").evaluateAll((tds) =>
+        tds.map((td) => (Array.from(td.classList).find((k) => /^checklist-holder-/.test(k)) || "").slice("checklist-holder-".length)));
+      assert.deepEqual(risks, e.risk_map.map((m) => m.holder || "unknown"), at + ": risk map holders");
+      const findings = await page.locator(".checklist-findings > li > span:first-child").allTextContents();
+      assert.deepEqual(findings.map((f) => f.trim()), e.findings.map((id) => MODEL.findings.find((f) => f.id === id).text), at + ": findings");
       const rows = await page.locator(".checklist-map tbody tr th").allTextContents();
       assert.deepEqual(rows.map((s) => s.trim()), e.control_map.map((m) => MODEL.questions.find((q) => q.id === m.question).control_point),
         at + ": control map rows");
@@ -565,8 +583,12 @@ test("storage refused: answering still scores and a visible note says answers ca
     await clickAnswer(page, "costs", "me");
     assert.equal(await note.count() >= 1, true, "a note says the answers cannot be saved");
     assert.ok(await note.first().isVisible(), "the note is visible");
-    assert.match(await statusText(page), /2 of 4 answered\. Score 60 out of 100/, "still scores");
-    assert.equal((await page.locator(".checklist-verdict-title").textContent()).trim(), "Partly independent");
+    assert.equal(await statusText(page), "2 of 4 answered, 2 left.", "still counts");
+    await clickAnswer(page, "refuse", "no");
+    await clickAnswer(page, "apps", "one");
+    // control (2*3 + 0)/(2*3 + 2) = 75, risk 0, exit 0: (3*75)/6 = 37.5 -> 38
+    assert.match(await page.locator(".checklist-overall").textContent(), /Overall: 38 out of 100/, "still scores");
+    assert.equal((await page.locator(".checklist-verdict-title").textContent()).trim(), "Independent in label only");
     guard.check();
   } finally {
     await context.close();
@@ -629,9 +651,217 @@ test("file://: the page opened from disk enhances and its stylesheet applies", a
       document.querySelectorAll('link[rel~="stylesheet"]').length]), [1, 1], "the stylesheet loaded");
     await clickAnswer(page, "hours", "me");
     await clickAnswer(page, "refuse", "no");
-    assert.match(await statusText(page), /2 of 4 answered\. Score 75 out of 100: Independent in structure/);
+    await clickAnswer(page, "costs", "company");
+    await clickAnswer(page, "apps", "one");
+    // control 75, risk 100, exit 0: (3*75 + 2*100)/6 = 70.8 -> 71
+    assert.equal(await statusText(page), "Your result is ready: Independent in structure. It is below the questions.");
     assert.equal((await page.locator(".checklist-verdict-title").textContent()).trim(), "Independent in structure");
     guard.check();
+  } finally {
+    await context.close();
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// 12. A stored answer to a removed question does not come back.
+
+test("an answer to a question the checklist no longer has is dropped from storage at load", async () => {
+  const { context, page, guard } = await open(null);
+  try {
+    await page.goto(ARTICLE());
+    await page.evaluate(([k, v]) => localStorage.setItem(k, JSON.stringify(v)),
+      [KEY, { checklist: ID, version: MODEL.version, answers: { hours: "me", removed: "yes" }, saved: "2024-01-01T00:00:00.000Z" }]);
+    await page.reload();
+    await page.waitForSelector(".checklist-enhanced", { state: "attached" });
+    assert.deepEqual(await checkedAnswers(page), { hours: "me" }, "the known answer is restored");
+    assert.deepEqual((await storedValue(page)).answers, { hours: "me" },
+      "the removed question's answer is gone from storage, so restoring the question later finds none");
+    guard.check();
+  } finally {
+    await context.close();
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// 13. The guide's checklist as a delivery driver meets it: a phone, one answer at a time.
+
+const GUIDE = () => guideServer.url + "checklists/independence/";
+const GUIDE_MODEL = JSON.parse(fs.readFileSync(path.join(REPO, "tests", "vectors", "independence.json"), "utf8")).model;
+const PHONE = { viewport: { width: 360, height: 740 } };
+// A driver for a delivery-service partner: hours set by the company, routes assigned and
+// required, the company's van, paid by the hour.
+const DSP = {
+  schedule: "platform-sets", accept: "must-take", methods: "set-and-timed", route: "assigned",
+  metrics: "can-cut-off", procedures: "set-by-others", discipline: "imposed", costs: "company",
+  injury: "work-cover", overruns: "hourly", penalties: "yes", algorithm: "yes", leave: "lost-income",
+  notice: "short-warning", appeal: "form-only", clients: "one", price: "set-for-me", volume: "them",
+  negotiate: "no", customers: "none",
+};
+const DSP_CASE = JSON.parse(fs.readFileSync(path.join(REPO, "tests", "vectors", "independence.json"), "utf8"))
+  .cases.find((c) => c.name === "delivery-partner driver paid by the hour, company van");
+
+async function openGuide(options = {}) {
+  const context = await browser.newContext({ ...PHONE, ...options });
+  const page = await context.newPage();
+  const guard = watch(page);
+  await page.goto(GUIDE());
+  await page.waitForSelector('[data-checklist="independence"].checklist-enhanced', { state: "attached", timeout: 5000 });
+  return { context, page, guard };
+}
+
+const answerGuide = async (page, q, v) => {
+  await page.locator(`label.checklist-option:has(input[name="checklist-independence-${q}"][value="${v}"])`).click();
+};
+
+test("guide: one answer gives no verdict, only how many are left, in a bar at most 48 px tall", async () => {
+  const { context, page, guard } = await openGuide();
+  try {
+    await answerGuide(page, "schedule", "platform-sets");
+    const status = page.locator(".checklist-result");
+    assert.equal(await status.textContent(), "1 of 19 answered, 18 left.");
+    assert.equal(await page.locator(".checklist-verdict, .checklist-overall, .checklist-findings, .checklist-dimensions, .checklist-map").count(), 0,
+      "no band, score, findings or map");
+    assert.match(await page.locator(".checklist-report").textContent(), /Answer 18 more questions to see your result/);
+    const box = await status.boundingBox();
+    assert.ok(box.height <= 48, "the pinned bar is at most 48 px tall: " + box.height);
+    assert.equal(await status.evaluate((e) => getComputedStyle(e).position), "sticky", "pinned while answering");
+    guard.check();
+  } finally {
+    await context.close();
+  }
+});
+
+test("guide: numbers count the questions shown, with no gap where a conditional question hides", async () => {
+  const { context, page, guard } = await openGuide();
+  try {
+    const numbers = () => page.locator("fieldset[data-question]:not([hidden]) .checklist-number").allTextContents();
+    const expected = (n) => Array.from({ length: n }, (_, i) => (i + 1) + ".");
+    assert.deepEqual(await numbers(), expected(19), "19 questions shown, numbered 1 to 19");
+    assert.ok(await page.locator('fieldset[data-question="appeal"]').isHidden(), "the appeal question is hidden at first");
+    await answerGuide(page, "notice", "none");   // shows the appeal question
+    assert.deepEqual(await numbers(), expected(20), "20 questions, 1 to 20");
+    assert.equal(await page.locator('fieldset[data-question="appeal"] .checklist-number').textContent(), "15.");
+    await answerGuide(page, "notice", "written");   // hides it again
+    assert.deepEqual(await numbers(), expected(19));
+    assert.equal(await page.locator('fieldset[data-question="clients"] .checklist-number').textContent(), "15.",
+      "the question after the hidden one takes its number");
+    guard.check();
+  } finally {
+    await context.close();
+  }
+});
+
+test("guide: no points beside the options on screen; the printed worksheet has them", async () => {
+  const { context, page, guard } = await openGuide();
+  try {
+    const points = page.locator(".checklist-points");
+    assert.ok(await points.count() > 50, "the points are in the page");
+    assert.equal(await points.filter({ visible: true }).count(), 0, "none visible on screen");
+    await page.emulateMedia({ media: "print" });
+    assert.equal(await points.filter({ visible: true }).count(), await points.count(), "every one visible in print");
+    guard.check();
+  } finally {
+    await context.close();
+  }
+});
+
+test("guide: the delivery driver's result says in words what the answers mean", async () => {
+  assert.ok(DSP_CASE, "the driver is one of the vectors' realistic cases");
+  const { context, page, guard } = await openGuide();
+  try {
+    for (const [q, v] of Object.entries(DSP)) await answerGuide(page, q, v);
+    const e = DSP_CASE.expected;
+    const band = GUIDE_MODEL.bands.find((b) => b.id === e.band);
+    assert.equal(await page.locator(".checklist-result").textContent(), `Your result is ready: ${band.title}. It is below the questions.`);
+    assert.equal(await page.locator(".checklist-result").evaluate((el) => getComputedStyle(el).position), "static", "no longer pinned");
+    assert.equal((await page.locator(".checklist-verdict-title").textContent()).trim(), band.title);
+    const findings = await page.locator(".checklist-findings > li > span:first-child").allTextContents();
+    assert.deepEqual(findings.map((f) => f.trim()), e.findings.map((id) => GUIDE_MODEL.findings.find((f) => f.id === id).text));
+    assert.ok(findings.some((f) => /The company pays for the vehicle/.test(f)), "it says the company pays for the van");
+    assert.ok(!/You carry much of the risk/.test(await page.locator(".checklist-report").textContent()), "no claim the answers contradict");
+    // Every finding's link leads to a page of the guide that exists.
+    for (const href of await page.locator(".checklist-finding-link, .checklist-next-step-link").evaluateAll((as) => as.map((a) => a.href))) {
+      const res = await fetchText(href);
+      assert.equal(res.status, 200, href);
+    }
+    assert.ok(await page.locator(".checklist-next-step-link").count() >= 1, "a next step links to a page");
+    // Dimension texts, with the direction in words.
+    const dims = await page.locator(".checklist-dimensions > li").allTextContents();
+    GUIDE_MODEL.dimensions.forEach((d, i) => {
+      const t = e.dimension_texts[d.id];
+      assert.ok(dims[i].includes(d.description), d.id + ": description shown");
+      if (t !== null) assert.ok(dims[i].includes(d.texts[t].text), d.id + ": text for its score shown");
+    });
+    assert.match(await page.locator(".checklist-report").textContent(), /How much of each part you hold/);
+    // The maps name holders in words, with a key as text beside them.
+    const holders = await page.locator(".checklist-map td.checklist-holder").allTextContents();
+    assert.ok(holders.includes("The company or app") && !holders.includes("Platform"), "holders named by the criteria file");
+    assert.equal(await page.locator(".checklist-risk-map tbody tr").count(), e.risk_map.length, "risk rows on the map");
+    const key = await page.locator(".checklist-key").textContent();
+    for (const name of Object.values(GUIDE_MODEL.holders)) assert.ok(key.includes(name + ":"), "the key explains " + name);
+    assert.equal(await page.locator(".checklist-points").filter({ visible: true }).count(), 0, "still no points on screen");
+    await page.locator(".checklist-report").screenshot({ path: path.join(tempDir("shots"), "dsp-result.png") });
+    guard.check();
+  } finally {
+    await context.close();
+  }
+});
+
+test("guide: the printed result fits on two A4 pages; the blank worksheet prints separately", async () => {
+  const { context, page, guard } = await openGuide();
+  try {
+    for (const [q, v] of Object.entries(DSP)) await answerGuide(page, q, v);
+    await page.emulateMedia({ media: "print" });
+    const pdfPages = (pdf) => (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
+    const visibleText = () => page.evaluate(() => document.body.innerText);
+    const result = await page.pdf({ format: "A4" });
+    const resultText = await visibleText();
+    assert.ok(pdfPages(result) >= 1 && pdfPages(result) <= 2, "the result prints on 1 or 2 pages: " + pdfPages(result));
+    for (const part of ["Independent in label only", "What your answers show", "Who decides", "Who carries the risk", "Next steps", "Your answers"]) {
+      assert.ok(resultText.includes(part), "the result sheet has " + part);
+    }
+    assert.ok(resultText.includes("My shifts are set for me"), "answers in words");
+    assert.ok(!resultText.includes("Score it by hand"), "no worksheet on the result sheet");
+    // The worksheet button's mode: questions and worksheet, no result.
+    await page.evaluate(() => document.documentElement.classList.add("checklist-print-worksheet"));
+    const sheetText = await visibleText();
+    assert.ok(sheetText.includes("Score it by hand") && sheetText.includes("Who decides when you work?"), "the worksheet prints");
+    assert.ok(!sheetText.includes("What your answers show"), "without the result");
+    guard.check();
+  } finally {
+    await context.close();
+  }
+});
+
+test("guide: the result saved as a page opens on its own in a fresh browser", async () => {
+  const dir = tempDir("summary");
+  const file = path.join(dir, "result.html");
+  {
+    const { context, page, guard } = await openGuide({ acceptDownloads: true });
+    try {
+      assert.ok(await page.locator(".checklist-button-summary").isHidden(), "no summary before there is a result");
+      for (const [q, v] of Object.entries(DSP)) await answerGuide(page, q, v);
+      const [download] = await Promise.all([page.waitForEvent("download", { timeout: 5000 }), page.locator(".checklist-button-summary").click()]);
+      assert.match(download.suggestedFilename(), /^independence-result\.html$/);
+      await download.saveAs(file);
+      guard.check();
+    } finally {
+      await context.close();
+    }
+  }
+  const html = fs.readFileSync(file, "utf8");
+  assert.doesNotMatch(html, /<script/i, "no script in the saved page");
+  const context = await browser.newContext({ ...PHONE, javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(file).href);
+    const text = await page.evaluate(() => document.body.innerText);
+    assert.ok(text.includes("Independent in label only"), "verdict");
+    assert.ok(text.includes("The company pays for the vehicle and pays for the extra time"), "findings");
+    assert.ok(text.includes("Who decides when you work?") && text.includes("My shifts are set for me"), "answers in words");
+    assert.ok(text.includes("The company or app"), "the map");
+    const hrefs = await page.locator("a[href]").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    assert.ok(hrefs.length > 0 && hrefs.every((h) => h.startsWith(guideServer.url)), "links lead back to the guide: " + hrefs.join(" "));
   } finally {
     await context.close();
   }

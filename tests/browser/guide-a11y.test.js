@@ -29,11 +29,16 @@ const ID = "independence";
 const CHECKLIST = "checklists/" + ID + "/";
 
 // Answers that show every part of the result: all three holders in the control map, not-sure
-// answers (find-out list), both conditional questions (appeal after notice, switch after clients).
+// answers (find-out list), both conditional questions (appeal after notice, switch after clients),
+// findings and the risk map.
 const ANSWERS = [
   ["schedule", "pick-slots"], ["accept", "risky"], ["metrics", "not-sure"], ["costs", "me-not-priced"],
   ["injury", "not-sure"], ["leave", "not-sure"], ["notice", "short-warning"], ["appeal", "form-only"],
   ["clients", "two-three"], ["switch", "limited"], ["price", "me"],
+  // the rest, so the result (shown only once every question is answered) is there to check
+  ["methods", "some-rules"], ["route", "suggested"], ["procedures", "few-rules"], ["discipline", "mixed"],
+  ["overruns", "same-pay"], ["penalties", "some"], ["algorithm", "yes"], ["volume", "them"],
+  ["negotiate", "rarely"], ["customers", "none"],
 ];
 
 const SITE_ROOT = process.env.PLUMB_GUIDE_ROOT || REPO;

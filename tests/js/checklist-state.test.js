@@ -64,16 +64,33 @@ test("sanitize drops unknown question and option ids", () => {
 
 test("migrate drops answers saved before a question's changed_in", () => {
   const all = { a: "y", b: "x", c: "x" };
-  assert.deepEqual(c.migrate(model, { checklist: "independence", version: 3, answers: all }), { answers: all, cleared: [] });
+  assert.deepEqual(c.migrate(model, { checklist: "independence", version: 3, answers: all }), { answers: all, cleared: [], dropped: false });
   assert.deepEqual(c.migrate(model, { checklist: "independence", version: 2, answers: all }),
-    { answers: { a: "y", c: "x" }, cleared: ["b"] });
+    { answers: { a: "y", c: "x" }, cleared: ["b"], dropped: false });
   // no stored answer for b: nothing to clear, nothing to report
   assert.deepEqual(c.migrate(model, { version: 1, answers: { a: "x", c: "y" } }),
-    { answers: { a: "x", c: "y" }, cleared: [] });
+    { answers: { a: "x", c: "y" }, cleared: [], dropped: false });
   // missing version counts as 0: every question with a changed_in is dropped; changed_in null never is
-  assert.deepEqual(c.migrate(model, { answers: all }), { answers: { c: "x" }, cleared: ["a", "b"] });
-  // unknown ids are dropped silently, not reported as cleared
-  assert.deepEqual(c.migrate(model, { version: 3, answers: { a: "q", zz: "x" } }), { answers: {}, cleared: [] });
+  assert.deepEqual(c.migrate(model, { answers: all }), { answers: { c: "x" }, cleared: ["a", "b"], dropped: false });
+  // unknown ids are dropped, not reported as cleared, but flagged so the caller saves at once
+  assert.deepEqual(c.migrate(model, { version: 3, answers: { a: "q", zz: "x" } }), { answers: {}, cleared: [], dropped: true });
+});
+
+test("a removed question's answer is flagged as dropped, so it cannot come back with the question", () => {
+  const without = JSON.parse(JSON.stringify(model));
+  without.questions.splice(2, 1);   // question c removed in this version
+  const stored = { checklist: "independence", version: 3, answers: { a: "x", c: "y" } };
+  const m = c.migrate(without, stored);
+  assert.deepEqual(m, { answers: { a: "x" }, cleared: [], dropped: true });
+  // what the page saves after loading, read again once c is back: c stays unanswered
+  const saved = c.storedValue(without, m.answers, new Date("2024-05-01T10:00:00Z"));
+  assert.deepEqual(c.migrate(model, saved).answers, { a: "x" });
+});
+
+test("answersInWords gives each visible answered question and its answer's label", () => {
+  assert.deepEqual(c.answersInWords(model, { a: "y", b: "z", nope: "x" }, ["a", "b", "c"]),
+    [{ question: "A?", answer: "Y" }, { question: "B?", answer: "Z" }]);
+  assert.deepEqual(c.answersInWords(model, { a: "y", b: "z" }, ["a"]), [{ question: "A?", answer: "Y" }]);
 });
 
 test("storedValue has the storage/export shape", () => {
@@ -89,5 +106,7 @@ test("score: hidden questions keep no weight and unsure counts as answered", () 
   assert.deepEqual(r.visible_questions, ["a", "c"]);
   assert.equal(r.dimensions.d, 0);
   const r2 = c.score(m, { a: "x", b: "z" });
-  assert.deepEqual([r2.answered, r2.visible, r2.find_out, r2.overall], [2, 3, ["b"], 100]);
+  assert.deepEqual([r2.answered, r2.visible, r2.find_out, r2.ready, r2.left, r2.overall], [2, 3, ["b"], false, 1, null]);
+  const r3 = c.score(m, { a: "x", b: "z", c: "x" });
+  assert.deepEqual([r3.ready, r3.left, r3.overall], [true, 0, 100]);
 });

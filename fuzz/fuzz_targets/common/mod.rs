@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use plumb::checklist::{Answers, Checklist, model_json, parse, score, template_context};
+use plumb::checklist::{Answers, Checklist, LinkUrls, model_json, parse, score, template_context};
 use plumb::diagnostic::{Diagnostics, Source};
 
 /// With `FUZZ_VERBOSE` set, says whether each input was a valid checklist (or its first
@@ -37,6 +37,13 @@ pub fn check_outcome(checklist: &Checklist, answers: &Answers) {
     );
     assert!(outcome.answered <= outcome.visible, "{outcome:?}");
     assert_eq!(outcome.visible, outcome.visible_questions.len());
+    assert_eq!(outcome.ready, outcome.left == 0, "{outcome:?}");
+    if !outcome.ready {
+        assert!(
+            outcome.band.is_none() && outcome.findings.is_empty(),
+            "{outcome:?}"
+        );
+    }
     for id in &outcome.find_out {
         assert!(outcome.visible_questions.contains(id), "{outcome:?}");
     }
@@ -97,7 +104,7 @@ pub fn check_checklist(checklist: &Checklist, salt: usize) {
     let value: serde_json::Value = serde_json::from_str(&json).expect("model JSON parses");
     assert_eq!(value["id"], checklist.id.as_str());
     assert_eq!(value["title"], checklist.title.as_str());
-    let _ = template_context(checklist);
+    let _ = template_context(checklist, &LinkUrls::new());
 }
 
 /// Parses `text` as a criteria file: a checklist must keep every invariant, and diagnostics
