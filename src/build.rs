@@ -141,6 +141,8 @@ pub fn prepare(options: &BuildOptions, highlighter: &Highlighter) -> Result<Prep
     let content = timings.step("load", || content::load(&config))?;
     let (checklists, mut diagnostics) =
         timings.step("checklists", || checklist::parse_all(&content.criteria));
+    diagnostics.extend(config.warnings.iter().cloned());
+    diagnostics.extend(content.warnings.iter().cloned());
     let mut documents = content.documents;
     documents.extend(
         checklists

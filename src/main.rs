@@ -117,11 +117,11 @@ fn main() -> ExitCode {
                     .map(|bytes| format!(", {} KB offline", bytes.div_ceil(1024)))
                     .unwrap_or_default();
                 println!(
-                    "Built {} pages, {} sections, {} checklists ({} files{offline}) in {} ms -> {}",
-                    summary.pages,
-                    summary.sections,
-                    summary.checklists,
-                    summary.files,
+                    "Built {}, {}, {} ({}{offline}) in {} ms -> {}",
+                    count(summary.pages, "page"),
+                    count(summary.sections, "section"),
+                    count(summary.checklists, "checklist"),
+                    count(summary.files, "file"),
                     summary.elapsed.as_millis(),
                     summary.output_dir.display()
                 );
@@ -134,9 +134,9 @@ fn main() -> ExitCode {
                 Ok(built) => {
                     report(&built.diagnostics);
                     println!(
-                        "Checked {} pages and {} sections: no errors",
-                        built.site.pages.len(),
-                        built.site.sections.len()
+                        "Checked {} and {}: no errors",
+                        count(built.site.pages.len(), "page"),
+                        count(built.site.sections.len(), "section")
                     );
                     ExitCode::SUCCESS
                 }
@@ -182,11 +182,14 @@ fn report(diagnostics: &Diagnostics) {
 fn fail(diagnostics: &Diagnostics) -> ExitCode {
     report(diagnostics);
     eprintln!(
-        "build failed: {} error{}, {} warning{}",
-        diagnostics.errors(),
-        if diagnostics.errors() == 1 { "" } else { "s" },
-        diagnostics.warnings(),
-        if diagnostics.warnings() == 1 { "" } else { "s" },
+        "build failed: {}, {}",
+        count(diagnostics.errors(), "error"),
+        count(diagnostics.warnings(), "warning"),
     );
     ExitCode::FAILURE
+}
+
+/// `1 page`, `2 pages`: every count the command line prints, in one place.
+fn count(n: usize, singular: &str) -> String {
+    format!("{n} {singular}{}", if n == 1 { "" } else { "s" })
 }

@@ -325,6 +325,9 @@ fn document_value(config: &Config, doc: &Document, body: Rendered) -> Value {
         "has_checklist": body.has_checklist,
         "section_url": doc.url.rsplit_once('/').map(|_| parent_url(&doc.url)),
         "template": meta.template,
+        "draft": meta.draft,
+        "relative_path": doc.relative_path,
+        "edit_url": config.edit_url.as_ref().map(|base| format!("{base}{}", doc.relative_path)),
     })
 }
 

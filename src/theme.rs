@@ -106,6 +106,11 @@ impl Theme {
                 .or_insert_with(|| Source::new(format!("(built-in) {name}"), text));
         }
 
+        let mismatched: Vec<Diagnostic> = files.values().filter_map(check_block_names).collect();
+        if !mismatched.is_empty() {
+            return Err(mismatched.into_iter().collect());
+        }
+
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_html);
@@ -292,6 +297,54 @@ fn template_error(
     }
 }
 
+/// tera accepts `{% endblock other %}` as the end of any block; a name there that is not the
+/// block's own is a typo that hides which block ends where.
+fn check_block_names(source: &Source) -> Option<Diagnostic> {
+    let text = &*source.text;
+    let mut open: Vec<&str> = Vec::new();
+    let mut at = 0;
+    while let Some(found) = text[at..].find(['{']) {
+        let start = at + found;
+        let rest = &text[start..];
+        let close = if rest.starts_with("{%") {
+            "%}"
+        } else if rest.starts_with("{#") {
+            "#}"
+        } else {
+            at = start + 1;
+            continue;
+        };
+        let length = rest.find(close)?;
+        let end = start + length + close.len();
+        at = end;
+        if close == "#}" {
+            continue;
+        }
+        let inner = text[start + 2..end - 2].trim_matches(|c: char| c == '-' || c.is_whitespace());
+        let mut words = inner.split_whitespace();
+        match words.next() {
+            Some("raw") => at = end + text[end..].find("endraw")?,
+            Some("block") => open.push(words.next().unwrap_or("")),
+            Some("endblock") => {
+                let opened = open.pop().unwrap_or("");
+                if let Some(name) = words.next()
+                    && name != opened
+                {
+                    return Some(
+                        Diagnostic::error(format!(
+                            "`{{% endblock {name} %}}` closes the block `{opened}`"
+                        ))
+                        .at(source, start..end)
+                        .with_hint(format!("write `{{% endblock {opened} %}}`")),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The first name between backticks in tera's message (`Variable `page.x` not found...`).
 fn named_in(message: &str) -> Option<&str> {
     let start = message.find('`')? + 1;
@@ -350,6 +403,26 @@ mod tests {
             "&lt;a href=&#39;x&#39; title=&quot;y&quot;&gt;&amp;&lt;/a&gt;"
         );
         assert_eq!(escape_html("/a/b/"), "/a/b/");
+    }
+
+    fn check_blocks(text: &str) -> Option<String> {
+        check_block_names(&Source::new("themes/t/templates/page.html", text)).map(|d| d.to_string())
+    }
+
+    #[test]
+    fn an_endblock_naming_another_block_is_an_error() {
+        assert_eq!(
+            check_blocks("{% block main %}\n<p>{% block inner %}x{% endblock inner %}</p>\n{% endblock mian %}\n").as_deref(),
+            Some("themes/t/templates/page.html:3:1: error: `{% endblock mian %}` closes the block `main` (hint: write `{% endblock main %}`)")
+        );
+        assert_eq!(
+            check_blocks("{% block main %}{#- {% endblock x %} -#}{%- endblock -%}"),
+            None
+        );
+        assert_eq!(
+            check_blocks("{% block a %}{% raw %}{% endblock b %}{% endraw %}{% endblock a %}"),
+            None
+        );
     }
 
     #[test]

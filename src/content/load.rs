@@ -16,10 +16,12 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Source};
 pub struct Content {
     /// Markdown pages and section indexes.
     pub documents: Vec<Document>,
-    /// Criteria files (`*.toml`).
+    /// Criteria files: see [`is_criteria`].
     pub criteria: Vec<Source>,
     /// Any other file: (path below `content/`, path on disk), published as it is.
     pub assets: Vec<(String, PathBuf)>,
+    /// Warnings about files that were left out (an mdBook `SUMMARY.md`).
+    pub warnings: Vec<Diagnostic>,
 }
 
 enum Kind {
@@ -68,6 +70,7 @@ pub fn load(config: &Config) -> Result<Content, Diagnostics> {
             Ok(Some(Entry::Document(doc))) => content.documents.push(*doc),
             Ok(Some(Entry::Criteria(source))) => content.criteria.push(source),
             Ok(Some(Entry::Asset(relative, path))) => content.assets.push((relative, path)),
+            Ok(Some(Entry::Skipped(warning))) => content.warnings.push(warning),
             Ok(None) => {}
             Err(diagnostic) => diagnostics.push(diagnostic),
         }
@@ -103,6 +106,8 @@ enum Entry {
     Document(Box<Document>),
     Criteria(Source),
     Asset(String, PathBuf),
+    /// A file left out, and why.
+    Skipped(Diagnostic),
 }
 
 fn kind_of(relative: &str) -> Kind {
@@ -115,6 +120,24 @@ fn kind_of(relative: &str) -> Kind {
     }
 }
 
+/// Which `.toml` files of `content/` are checklists: every one in a folder named `checklists`,
+/// and elsewhere one that has `[[questions]]` at its top level. Any other `.toml` file (a
+/// sample `Cargo.toml`) is published as it is, like any file beside the pages.
+pub fn is_criteria(relative: &str, text: &str) -> bool {
+    let in_checklists = relative
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|folder| folder == "checklists");
+    in_checklists
+        || toml::de::DeTable::parse(text).is_ok_and(|table| {
+            table.get_ref().iter().any(|(key, value)| {
+                key.get_ref() == "questions"
+                    && matches!(value.get_ref(), toml::de::DeValue::Array(_))
+            })
+        })
+}
+
 fn read_one(config: &Config, relative: String, path: PathBuf) -> Result<Option<Entry>, Diagnostic> {
     let kind = kind_of(&relative);
     if let Kind::Asset = kind {
@@ -124,7 +147,17 @@ fn read_one(config: &Config, relative: String, path: PathBuf) -> Result<Option<E
     let text = read_text(&path, &shown)?;
     let source = Source::new(shown, text);
     if let Kind::Criteria = kind {
-        return Ok(Some(Entry::Criteria(source)));
+        if is_criteria(&relative, &source.text) {
+            return Ok(Some(Entry::Criteria(source)));
+        }
+        return Ok(Some(Entry::Asset(relative, path)));
+    }
+    if relative.rsplit('/').next() == Some("SUMMARY.md") && !source.text.starts_with("+++") {
+        return Ok(Some(Entry::Skipped(
+            Diagnostic::warning("`SUMMARY.md` (mdBook's table of contents) is not used")
+                .in_file(&source.path)
+                .with_hint("plumb orders pages by `weight` in each page's front matter, then by date and title; folders with `_index.md` or `README.md` are the parts: give each page a `weight` and delete this file"),
+        )));
     }
     let (meta, body) = front_matter::parse(&source)?;
     if meta.draft && !config.drafts {
@@ -199,7 +232,7 @@ pub fn assemble(documents: Vec<Document>) -> Result<Site, Diagnostics> {
 
     let (indexes, pages): (Vec<_>, Vec<_>) = documents
         .into_iter()
-        .partition(|d| d.relative_path == "_index.md" || d.relative_path.ends_with("/_index.md"));
+        .partition(|d| paths::is_section_index(&d.relative_path));
 
     // Sections keyed by folder ("" for the home section), so parents are found by walking up.
     let mut by_folder: BTreeMap<String, Document> = indexes

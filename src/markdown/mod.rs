@@ -80,7 +80,10 @@ pub fn render(doc: &Document, this: DocId, cx: &RenderContext<'_>) -> Rendered {
         paragraph: None,
         ids: HeadingIds::default(),
         flat_toc: Vec::new(),
-        rendered: Rendered::default(),
+        rendered: Rendered {
+            diagnostics: doc.meta.warnings.clone(),
+            ..Rendered::default()
+        },
     };
     for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
         state.event(event, range);
@@ -316,7 +319,12 @@ impl<'a> State<'a, '_> {
             }
             return dest;
         }
-        let Some(resolved) = paths_resolve(&self.doc.relative_path, path) else {
+        // Zola's `@/guide/risk.md` names a content path from `content/` itself.
+        let resolved = match path.strip_prefix("@/") {
+            Some(from_root) => paths_resolve("", from_root),
+            None => paths_resolve(&self.doc.relative_path, path),
+        };
+        let Some(resolved) = resolved else {
             self.rendered.diagnostics.push(
                 Diagnostic::error(format!("the link `{path}` leads outside `content/`"))
                     .at(&self.doc.source, span)

@@ -77,6 +77,15 @@ fn toc_nests_headings() {
 }
 
 #[test]
+fn zola_at_links_name_content_paths_from_the_root() {
+    check(
+        "[r](@/guide/risk.md#pay)",
+        "<p><a href=\"/guide/risk/#pay\">r</a></p>\n",
+    );
+    check("[a](@/about.md)", "<p><a href=\"/about/\">a</a></p>\n");
+}
+
+#[test]
 fn md_links_become_page_urls() {
     check("[r](risk.md)", "<p><a href=\"/guide/risk/\">r</a></p>\n");
     check(
