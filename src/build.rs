@@ -173,7 +173,7 @@ pub fn prepare(options: &BuildOptions, highlighter: &Highlighter) -> Result<Prep
     let embeds = compile_embeds(&theme, &checklists, &mut diagnostics);
 
     let rendered = timings.step("markdown", || {
-        render_markdown(&config, &site, &embeds, highlighter)
+        render_markdown(&config, &site, &embeds, highlighter, &theme)
     });
     for body in &rendered {
         diagnostics.extend(body.diagnostics.iter().cloned());
@@ -425,6 +425,7 @@ pub fn render_markdown(
     site: &Site,
     embeds: &Embeds,
     highlighter: &Highlighter,
+    shortcodes: &dyn markdown::Shortcodes,
 ) -> Vec<Rendered> {
     let links: Links = site
         .documents()
@@ -435,6 +436,7 @@ pub fn render_markdown(
         links: &links,
         embeds,
         highlighter,
+        shortcodes,
     };
     let documents: Vec<(DocId, &Document)> = site.documents().collect();
     documents

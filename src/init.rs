@@ -51,6 +51,18 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../themes/guide/templates/404.html"),
     ),
     (
+        "themes/guide/templates/shortcodes/figure.html",
+        include_str!("../themes/guide/templates/shortcodes/figure.html"),
+    ),
+    (
+        "themes/guide/templates/shortcodes/key_point.html",
+        include_str!("../themes/guide/templates/shortcodes/key_point.html"),
+    ),
+    (
+        "themes/guide/templates/shortcodes/checklist_link.html",
+        include_str!("../themes/guide/templates/shortcodes/checklist_link.html"),
+    ),
+    (
         "themes/guide/static/style.css",
         include_str!("../themes/guide/static/style.css"),
     ),

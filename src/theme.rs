@@ -174,6 +174,36 @@ impl Theme {
     }
 }
 
+/// The theme's (and the site's) `templates/shortcodes/*.html`, called from markdown.
+impl crate::markdown::Shortcodes for Theme {
+    fn names(&self) -> Vec<&str> {
+        self.files
+            .keys()
+            .filter_map(|name| name.strip_prefix(SHORTCODES)?.strip_suffix(".html"))
+            .filter(|name| !name.contains('/'))
+            .collect()
+    }
+
+    fn render(&self, name: &str, args: &serde_json::Map<String, Value>) -> Result<String, String> {
+        let context = tera::Context::from_value(Value::Object(args.clone()))
+            .map_err(|err| err.to_string())?;
+        self.tera
+            .render(&format!("{SHORTCODES}{name}.html"), &context)
+            .map_err(|err| {
+                let mut message = err.to_string();
+                let mut source = err.source();
+                while let Some(cause) = source {
+                    message = cause.to_string();
+                    source = cause.source();
+                }
+                message
+            })
+    }
+}
+
+/// Where shortcode templates live below `templates/`.
+const SHORTCODES: &str = "shortcodes/";
+
 /// Escapes text for HTML bodies and quoted attributes. Unlike tera's default it leaves `/` alone,
 /// so URLs printed by templates stay URLs (and root-relative ones can be made relative).
 pub fn escape_html(text: &str) -> String {

@@ -1,11 +1,14 @@
 //! Markdown -> HTML for one document: heading ids and the table of contents, links between
-//! content files resolved to URLs, fenced code highlighted, checklists embedded.
+//! content files resolved to URLs, fenced code highlighted, checklists embedded, GitHub's
+//! alerts as callouts (`callouts.rs`), shortcodes (`shortcodes.rs`).
 //!
 //! Rendering is a pure function of the document and the [`Links`] and [`Embeds`] it is given:
 //! no I/O, so pages render in parallel. Anchors pointing into other pages cannot be checked
 //! until every page has its heading ids; they are returned as [`AnchorCheck`]s for the caller.
 
+mod callouts;
 pub mod highlight;
+pub mod shortcodes;
 mod toc;
 
 use std::collections::{HashMap, HashSet};
@@ -17,6 +20,7 @@ use crate::content::paths::resolve as paths_resolve;
 use crate::content::{DocId, Document};
 use crate::diagnostic::{Diagnostic, suggest};
 pub use highlight::Highlighter;
+pub use shortcodes::{NoShortcodes, Shortcodes};
 use toc::HeadingIds;
 pub use toc::TocEntry;
 
@@ -32,6 +36,8 @@ pub struct RenderContext<'a> {
     pub links: &'a Links,
     pub embeds: &'a Embeds,
     pub highlighter: &'a Highlighter,
+    /// The templates `{{ name() }}` calls render.
+    pub shortcodes: &'a dyn Shortcodes,
 }
 
 /// A document's body as HTML, with what templates and link checks need from it.
@@ -65,15 +71,30 @@ pub fn render(doc: &Document, this: DocId, cx: &RenderContext<'_>) -> Rendered {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM;
     if cx.smart_punctuation {
         options |= Options::ENABLE_SMART_PUNCTUATION;
     }
+    let mut diagnostics = doc.meta.warnings.clone();
+    let cut = may_call_shortcodes(markdown).then(|| {
+        let code = code_ranges(markdown, options);
+        let input = shortcodes::Input {
+            markdown,
+            offset,
+            source: &doc.source,
+            code: &code,
+            relative_path: &doc.relative_path,
+        };
+        shortcodes::cut(&input, cx.shortcodes, &mut diagnostics)
+    });
+    let text = cut.as_ref().map_or(markdown, |cut| cut.text.as_str());
     let mut state = State {
         doc,
         this,
         cx,
         offset,
+        cut: cut.as_ref(),
         out: Vec::new(),
         heading: None,
         code: None,
@@ -81,11 +102,11 @@ pub fn render(doc: &Document, this: DocId, cx: &RenderContext<'_>) -> Rendered {
         ids: HeadingIds::default(),
         flat_toc: Vec::new(),
         rendered: Rendered {
-            diagnostics: doc.meta.warnings.clone(),
+            diagnostics,
             ..Rendered::default()
         },
     };
-    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         state.event(event, range);
     }
     let State {
@@ -100,9 +121,37 @@ pub fn render(doc: &Document, this: DocId, cx: &RenderContext<'_>) -> Rendered {
     if rendered.html.contains(" style=\"text-align: ") {
         rendered.html = alignment_as_classes(&rendered.html);
     }
+    if let Some(cut) = &cut {
+        let html = std::mem::take(&mut rendered.html);
+        rendered.html = shortcodes::expand(
+            html,
+            cut,
+            cx.shortcodes,
+            &doc.source,
+            &mut rendered.diagnostics,
+        );
+        rendered.summary = shortcodes::without_placeholders(&rendered.summary);
+    }
     rendered.toc = toc::nest(flat_toc);
     rendered.anchors = ids.into_set();
     rendered
+}
+
+/// Whether `markdown` has `{{` or `{%` anywhere: most pages do not, and skip shortcodes.
+fn may_call_shortcodes(markdown: &str) -> bool {
+    memchr::memmem::find(markdown.as_bytes(), b"{{").is_some()
+        || memchr::memmem::find(markdown.as_bytes(), b"{%").is_some()
+}
+
+/// The byte ranges of `markdown` that are code (spans and blocks), where shortcodes are text.
+fn code_ranges(markdown: &str, options: Options) -> Vec<Range<usize>> {
+    Parser::new_ext(markdown, options)
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Code(_) | Event::Start(Tag::CodeBlock(_)) => Some(range),
+            _ => None,
+        })
+        .collect()
 }
 
 struct Heading<'a> {
@@ -122,6 +171,8 @@ struct State<'a, 'c> {
     this: DocId,
     cx: &'c RenderContext<'c>,
     offset: usize,
+    /// The body with its shortcode calls cut out, when it had any: positions map back through it.
+    cut: Option<&'c shortcodes::Cut>,
     out: Vec<Event<'a>>,
     heading: Option<Heading<'a>>,
     code: Option<Code>,
@@ -154,6 +205,12 @@ impl<'a> State<'a, '_> {
                 });
             }
             Event::End(TagEnd::Heading(_)) => self.finish_heading(),
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                self.push(Event::Html(CowStr::from(callouts::open(kind))));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                self.push(Event::Html(CowStr::Borrowed(callouts::CLOSE)));
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let info = match kind {
                     CodeBlockKind::Fenced(info) => {
@@ -214,7 +271,8 @@ impl<'a> State<'a, '_> {
     }
 
     fn span(&self, range: &Range<usize>) -> Range<usize> {
-        self.offset + range.start..self.offset + range.end
+        let position = |at: usize| self.cut.map_or(at, |cut| cut.source_position(at));
+        self.offset + position(range.start)..self.offset + position(range.end)
     }
 
     fn finish_heading(&mut self) {

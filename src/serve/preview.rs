@@ -245,6 +245,7 @@ impl Preview {
             links: &c.links,
             embeds: &c.embeds,
             highlighter: &self.highlighter,
+            shortcodes: &c.theme,
         };
         let mut body = markdown::render(&doc, id, &cx);
         let mut errors: Diagnostics = body.diagnostics.iter().cloned().collect();
