@@ -51,6 +51,14 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../themes/guide/templates/404.html"),
     ),
     (
+        "themes/guide/templates/tag.html",
+        include_str!("../themes/guide/templates/tag.html"),
+    ),
+    (
+        "themes/guide/templates/tags.html",
+        include_str!("../themes/guide/templates/tags.html"),
+    ),
+    (
         "themes/guide/templates/shortcodes/figure.html",
         include_str!("../themes/guide/templates/shortcodes/figure.html"),
     ),

@@ -47,6 +47,9 @@ pub struct FrontMatter {
     /// Anything else, passed to templates as `page.extra`.
     #[serde(default)]
     pub extra: toml::Table,
+    /// The text before `<!-- more -->` in the body, when the author marked a summary.
+    #[serde(skip)]
+    pub summary: Option<String>,
     /// Warnings found while reading the header (keys of other generators).
     #[serde(skip)]
     pub warnings: Vec<Diagnostic>,

@@ -159,7 +159,8 @@ fn read_one(config: &Config, relative: String, path: PathBuf) -> Result<Option<E
                 .with_hint("plumb orders pages by `weight` in each page's front matter, then by date and title; folders with `_index.md` or `README.md` are the parts: give each page a `weight` and delete this file"),
         )));
     }
-    let (meta, body) = front_matter::parse(&source)?;
+    let (mut meta, body) = front_matter::parse(&source)?;
+    meta.summary = super::summary::before_more(&source.text[body..]);
     if meta.draft && !config.drafts {
         return Ok(None);
     }
@@ -272,6 +273,8 @@ pub fn assemble(documents: Vec<Document>) -> Result<Site, Diagnostics> {
         site.pages.push(Page { doc, section });
     }
     link_tree(&mut site);
+    site.redirects = super::redirects::collect(&site)?;
+    site.tags = super::tags::collect(&site);
     Ok(site)
 }
 
@@ -325,7 +328,7 @@ pub(crate) fn link_tree(site: &mut Site) {
 
 /// Weight (lower first, unweighted last), then date (newest first), then title in natural
 /// order (`Part 2` before `Part 10`, `é` beside `e`), then URL.
-fn display_order(a: &Document, b: &Document) -> std::cmp::Ordering {
+pub(super) fn display_order(a: &Document, b: &Document) -> std::cmp::Ordering {
     let weight = |d: &Document| (d.meta.weight.is_none(), d.meta.weight);
     weight(a)
         .cmp(&weight(b))

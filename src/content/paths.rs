@@ -48,6 +48,11 @@ pub fn url_of(relative_path: &str, slug: Option<&str>) -> String {
     }
 }
 
+/// The file a page at `url` is written to: `/a/b/` -> `a/b/index.html`.
+pub fn page_output(url: &str) -> String {
+    format!("{}index.html", url.trim_start_matches('/'))
+}
+
 /// Why a `slug` cannot be used, if it cannot.
 pub fn check_slug(slug: &str) -> Option<&'static str> {
     if slug.is_empty() {

@@ -17,7 +17,7 @@ use std::ops::Range;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use crate::content::paths::resolve as paths_resolve;
-use crate::content::{DocId, Document};
+use crate::content::{DocId, Document, summary};
 use crate::diagnostic::{Diagnostic, suggest};
 pub use highlight::Highlighter;
 pub use shortcodes::{NoShortcodes, Shortcodes};
@@ -47,8 +47,10 @@ pub struct Rendered {
     pub toc: Vec<TocEntry>,
     /// Every heading id of the page.
     pub anchors: HashSet<String>,
-    /// The first paragraph as plain text.
+    /// The text before `<!-- more -->`, or else the first paragraph, as plain text.
     pub summary: String,
+    /// The HTML before `<!-- more -->`, when the page has the marker.
+    pub summary_html: Option<String>,
     pub word_count: usize,
     pub has_checklist: bool,
     pub anchor_checks: Vec<AnchorCheck>,
@@ -132,6 +134,13 @@ pub fn render(doc: &Document, this: DocId, cx: &RenderContext<'_>) -> Rendered {
         );
         rendered.summary = shortcodes::without_placeholders(&rendered.summary);
     }
+    if let Some(summary) = &doc.meta.summary {
+        rendered.summary.clone_from(summary);
+        rendered.summary_html = rendered
+            .html
+            .find(summary::MORE)
+            .map(|end| rendered.html[..end].trim_end().to_owned());
+    }
     rendered.toc = toc::nest(flat_toc);
     rendered.anchors = ids.into_set();
     rendered
@@ -205,6 +214,9 @@ impl<'a> State<'a, '_> {
                 });
             }
             Event::End(TagEnd::Heading(_)) => self.finish_heading(),
+            Event::Html(ref html) | Event::InlineHtml(ref html) if summary::is_more(html) => {
+                self.push(Event::Html(CowStr::Borrowed(summary::MORE)));
+            }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 self.push(Event::Html(CowStr::from(callouts::open(kind))));
             }
