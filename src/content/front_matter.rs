@@ -357,7 +357,8 @@ fn checked(
         }
         meta.warnings.push(diagnostic);
     }
-    if meta.title.trim().is_empty() {
+    // A section that only redirects is never shown, and needs no title.
+    if meta.title.trim().is_empty() && meta.redirect_to.is_none() {
         let hint = "every page needs a title for its heading, its tab and every link to it: write `title = \"...\"`";
         return Err(match toml_input::value_span(header, offset, "title") {
             Some(span) => Diagnostic::error("the title is empty").at(source, span),

@@ -313,8 +313,11 @@ pub(crate) fn link_tree(site: &mut Site) {
             .sort_by(|&a, &b| display_order(&pages[a].doc, &pages[b].doc));
     }
     let mut children = vec![Vec::new(); sections.len()];
+    // A section that only redirects is no part of the tree readers see.
     for (i, section) in sections.iter().enumerate() {
-        if let Some(parent) = section.parent {
+        if let Some(parent) = section.parent
+            && section.doc.meta.redirect_to.is_none()
+        {
             children[parent].push(i);
         }
     }

@@ -144,7 +144,8 @@ fn normalise_alias(alias: &str) -> Result<String, String> {
     }
 }
 
-/// A section's `redirect_to`: a content path (`@/a.md`, `a.md`), a path or a full URL.
+/// A section's `redirect_to`: a content path (`@/a.md`, `a.md`), a path of the site (`/a/`,
+/// or `a/` as Zola writes it) or a full URL.
 fn resolve_target(
     target: &str,
     doc: &Document,
@@ -164,12 +165,14 @@ fn resolve_target(
             None => Err(format!("`redirect_to` names a missing page `{target}`")),
         };
     }
-    if target.starts_with('/') {
-        return Ok((target.to_owned(), target.to_owned()));
+    if target.trim().is_empty() || target.split('/').any(|segment| segment == "..") {
+        return Err(format!(
+            "`redirect_to` is neither a content file, a path nor a URL: `{target}`"
+        ));
     }
-    Err(format!(
-        "`redirect_to` is neither a content file, a path nor a URL: `{target}`"
-    ))
+    // Zola writes site paths without the leading `/` (`docs/start/`).
+    let path = format!("/{}", target.trim_start_matches('/'));
+    Ok((path.clone(), path))
 }
 
 #[cfg(test)]
