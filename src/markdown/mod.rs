@@ -1,6 +1,7 @@
 //! Markdown -> HTML for one document: heading ids and the table of contents, links between
 //! content files resolved to URLs, fenced code highlighted, checklists embedded, GitHub's
-//! alerts as callouts (`callouts.rs`), shortcodes (`shortcodes.rs`).
+//! alerts as callouts (`callouts.rs`), shortcodes (`shortcodes.rs`), `$...$` math as MathML
+//! (`math.rs`).
 //!
 //! Rendering is a pure function of the document and the [`Links`] and [`Embeds`] it is given:
 //! no I/O, so pages render in parallel. Anchors pointing into other pages cannot be checked
@@ -8,6 +9,7 @@
 
 mod callouts;
 pub mod highlight;
+mod math;
 pub mod shortcodes;
 mod toc;
 
@@ -74,7 +76,8 @@ pub fn render(doc: &Document, this: DocId, cx: &RenderContext<'_>) -> Rendered {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM;
+        | Options::ENABLE_GFM
+        | Options::ENABLE_MATH;
     if cx.smart_punctuation {
         options |= Options::ENABLE_SMART_PUNCTUATION;
     }
@@ -107,6 +110,7 @@ pub fn render(doc: &Document, this: DocId, cx: &RenderContext<'_>) -> Rendered {
             diagnostics,
             ..Rendered::default()
         },
+        in_word: false,
     };
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         state.event(event, range);
@@ -190,10 +194,15 @@ struct State<'a, 'c> {
     ids: HeadingIds,
     flat_toc: Vec<TocEntry>,
     rendered: Rendered,
+    /// Whether the last text ended inside a word.
+    in_word: bool,
 }
 
 impl<'a> State<'a, '_> {
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        if !matches!(event, Event::Text(_) | Event::Code(_)) {
+            self.in_word = false;
+        }
         if let Some(code) = &mut self.code {
             match event {
                 Event::Text(text) => code.text.push_str(&text),
@@ -217,6 +226,8 @@ impl<'a> State<'a, '_> {
             Event::Html(ref html) | Event::InlineHtml(ref html) if summary::is_more(html) => {
                 self.push(Event::Html(CowStr::Borrowed(summary::MORE)));
             }
+            Event::InlineMath(latex) => self.math(latex, false, &range),
+            Event::DisplayMath(latex) => self.math(latex, true, &range),
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 self.push(Event::Html(CowStr::from(callouts::open(kind))));
             }
@@ -258,7 +269,7 @@ impl<'a> State<'a, '_> {
                 self.push(Event::Start(tag));
             }
             Event::Text(ref text) | Event::Code(ref text) => {
-                self.rendered.word_count += text.split_whitespace().count();
+                self.count_words(text);
                 if let Some(heading) = &mut self.heading {
                     heading.text.push_str(text);
                 }
@@ -277,6 +288,19 @@ impl<'a> State<'a, '_> {
         }
     }
 
+    /// Counts the words of `text`; a word split over two text events (at a `$` the math
+    /// extension looked at) counts once.
+    fn count_words(&mut self, text: &str) {
+        for c in text.chars() {
+            if c.is_whitespace() {
+                self.in_word = false;
+            } else if !self.in_word {
+                self.in_word = true;
+                self.rendered.word_count += 1;
+            }
+        }
+    }
+
     fn push(&mut self, event: Event<'a>) {
         match &mut self.heading {
             Some(heading) => heading.events.push(event),
@@ -287,6 +311,21 @@ impl<'a> State<'a, '_> {
     fn span(&self, range: &Range<usize>) -> Range<usize> {
         let position = |at: usize| self.cut.map_or(at, |cut| cut.source_position(at));
         self.offset + position(range.start)..self.offset + position(range.end)
+    }
+
+    fn math(&mut self, latex: CowStr<'a>, display: bool, range: &Range<usize>) {
+        self.rendered.word_count += 1;
+        match math::to_mathml(&latex, display) {
+            Ok(mathml) => self.push(Event::InlineHtml(CowStr::from(mathml))),
+            Err(problem) => {
+                self.rendered.diagnostics.push(
+                    Diagnostic::error(format!("this math does not parse: {problem}"))
+                        .at(&self.doc.source, self.span(range))
+                        .with_hint("check the LaTeX between the `$` signs; to write a dollar sign, write `\\$`"),
+                );
+                self.push(Event::Code(latex));
+            }
+        }
     }
 
     fn finish_heading(&mut self) {

@@ -369,3 +369,44 @@ fn github_alerts_become_labelled_callouts() {
         );
     }
 }
+
+#[test]
+fn math_becomes_mathml_and_prices_stay_text() {
+    let rendered = render_at("a.md", "Area: $\\pi r^2$.\n\n$$\nx = \\frac{1}{2}\n$$\n");
+    assert!(
+        rendered.diagnostics.is_empty(),
+        "{:?}",
+        rendered.diagnostics
+    );
+    assert!(
+        rendered.html.contains("<p>Area: <math"),
+        "{}",
+        rendered.html
+    );
+    assert!(rendered.html.contains("<mfrac>"), "{}", rendered.html);
+    check(
+        "A day rate of $160 is about $17.78 an hour; fuel costs $45.\n",
+        "<p>A day rate of $160 is about $17.78 an hour; fuel costs $45.</p>\n",
+    );
+}
+
+#[test]
+fn bad_math_is_a_located_error() {
+    let rendered = render_at("guide/here.md", "Ratio $\\frac{1}$ here.\n");
+    let messages: Vec<String> = rendered
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].starts_with("content/guide/here.md:1:7: error: this math does not parse:"),
+        "{}",
+        messages[0]
+    );
+}
+
+#[test]
+fn words_split_by_punctuation_count_once() {
+    assert_eq!(render_at("a.md", "It's $5 and don't.\n").word_count, 4);
+}
