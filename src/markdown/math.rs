@@ -64,7 +64,10 @@ mod tests {
     fn markup_in_math_stays_text() {
         let mathml = to_mathml(r#"\text{<img src=x onerror="a()">} & <b>"#, false)
             .unwrap_or_else(|problem| problem);
-        assert!(!mathml.contains("<img") && !mathml.contains("<b>"), "{mathml}");
+        assert!(
+            !mathml.contains("<img") && !mathml.contains("<b>"),
+            "{mathml}"
+        );
     }
 
     #[test]
