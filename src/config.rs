@@ -13,7 +13,7 @@ use crate::markdown::highlight;
 use crate::toml_input;
 
 /// `site.toml` as the author writes it. Unknown keys are found before it is read
-/// ([`toml_input::check_keys`]): all of them at once, in file order, with [`FOREIGN_KEYS`] as
+/// (`toml_input::check_keys`): all of them at once, in file order, with [`FOREIGN_KEYS`] as
 /// warnings.
 #[derive(Debug, Deserialize)]
 pub struct SiteToml {

@@ -11,7 +11,7 @@ use crate::diagnostic::{Diagnostic, Source};
 use crate::toml_input;
 
 /// The TOML header of a page or section, between `+++` lines. Unknown keys are found by
-/// [`toml_input::check_keys`] before this is read, so that keys other generators use can be
+/// `toml_input::check_keys` before this is read, so that keys other generators use can be
 /// warnings ([`FOREIGN_KEYS`]) while typos stay errors.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct FrontMatter {

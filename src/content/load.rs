@@ -16,7 +16,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Source};
 pub struct Content {
     /// Markdown pages and section indexes.
     pub documents: Vec<Document>,
-    /// Criteria files: see [`is_criteria`].
+    /// Criteria files: see `is_criteria` for the rule.
     pub criteria: Vec<Source>,
     /// Any other file: (path below `content/`, path on disk), published as it is.
     pub assets: Vec<(String, PathBuf)>,
