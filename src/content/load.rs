@@ -383,10 +383,16 @@ mod tests {
     fn dated_pages_order_by_instant_not_wall_clock() {
         let site = assemble(vec![
             doc("a.md", "title = '05Z'\ndate = 2024-05-31T05:00:00Z"),
-            doc("b.md", "title = '08 minus 2'\ndate = 2024-05-31T08:00:00-02:00"),
+            doc(
+                "b.md",
+                "title = '08 minus 2'\ndate = 2024-05-31T08:00:00-02:00",
+            ),
             doc("c.md", "title = '11Z'\ndate = 2024-05-31T11:00:00Z"),
             doc("d.md", "title = '07Z'\ndate = 2024-05-31T07:00:00Z"),
-            doc("e.md", "title = '08 plus 2'\ndate = 2024-05-31T08:00:00+02:00"),
+            doc(
+                "e.md",
+                "title = '08 plus 2'\ndate = 2024-05-31T08:00:00+02:00",
+            ),
             doc("f.md", "title = '09Z'\ndate = 2024-05-31T09:00:00Z"),
         ])
         .unwrap();

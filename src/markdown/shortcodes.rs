@@ -9,7 +9,8 @@
 //! the files beside it are published). Positions in the cut text map back to the file, so every
 //! diagnostic of the page still points at the right line. `{{/* ... */}}` writes a call
 //! literally. Text that looks like a call but is not one (Hugo's `{{< >}}`, mdBook's
-//! `{{#include}}`, a template variable) is left as written, with a warning.
+//! `{{#include}}`, a template variable) is left as written, with a warning. In code, calls are
+//! text, and escaped calls are unescaped as everywhere else.
 
 use std::ops::Range;
 
@@ -80,7 +81,7 @@ pub(super) struct Input<'a> {
     /// Byte offset of `markdown` in `source`.
     pub offset: usize,
     pub source: &'a Source,
-    /// Ranges of `markdown` that are code: calls there stay as written.
+    /// Ranges of `markdown` that are code, in order: calls there stay as written.
     pub code: &'a [Range<usize>],
     /// The document's path below `content/`.
     pub relative_path: &'a str,
@@ -117,12 +118,18 @@ pub(super) fn cut(
         else {
             continue;
         };
-        if let Some(code) = input.code.iter().find(|r| r.contains(&start)) {
-            at = code.end.max(at);
+        let closer = if kind == '{' { "}}" } else { "%}" };
+        let tag = tag_at(text, start, kind, closer);
+        // In code, a call is text; an escaped one is still unescaped, as Zola does, so pages
+        // that document shortcodes read the same.
+        let in_code = {
+            let i = input.code.partition_point(|r| r.end <= start);
+            input.code.get(i).is_some_and(|r| r.start <= start)
+        };
+        if in_code && !matches!(tag, Tag::Literal { .. }) {
             continue;
         }
-        let closer = if kind == '{' { "}}" } else { "%}" };
-        let replacement = match tag_at(text, start, kind, closer) {
+        let replacement = match tag {
             Tag::Literal { end, inner } => {
                 let written = format!("{{{kind}{inner}{}", closer);
                 Some((end, written))

@@ -278,8 +278,8 @@ fn shortcode_bodies_are_markdown_of_the_page() {
 #[test]
 fn shortcodes_in_code_and_escaped_calls_stay_as_written() {
     check(
-        "`{{ tag(text=1) }}` and {{/* tag(text=2) */}}\n\n```text\n{{ nope() }}\n```\n",
-        "<p><code>{{ tag(text=1) }}</code> and {{ tag(text=2) }}</p>\n<pre class=\"code\" data-lang=\"text\"><code>{{ nope() }}\n</code></pre>\n",
+        "`{{ tag(text=1) }}` and {{/* tag(text=2) */}}\n\n```text\n{{ nope() }}\n{%/* box() */%}\n```\n",
+        "<p><code>{{ tag(text=1) }}</code> and {{ tag(text=2) }}</p>\n<pre class=\"code\" data-lang=\"text\"><code>{{ nope() }}\n{% box() %}\n</code></pre>\n",
     );
 }
 
