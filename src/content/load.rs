@@ -275,6 +275,20 @@ pub fn assemble(documents: Vec<Document>) -> Result<Site, Diagnostics> {
     link_tree(&mut site);
     site.redirects = super::redirects::collect(&site)?;
     site.tags = super::tags::collect(&site);
+    if !site.tags.is_empty()
+        && let Some((_, doc)) = site
+            .documents()
+            .find(|(_, d)| d.url.starts_with(super::tags::TAGS_URL))
+    {
+        return Err(Diagnostic::error(format!(
+            "`{}` is published under `{}`, where the tag pages go",
+            doc.source.path.display(),
+            super::tags::TAGS_URL
+        ))
+        .in_file(&doc.source.path)
+        .with_hint("move the file to another folder, or give it another `slug`")
+        .into());
+    }
     Ok(site)
 }
 
@@ -451,6 +465,39 @@ mod tests {
         let (prev, next) = site.neighbours(b);
         assert_eq!(site.pages[prev.unwrap()].doc.meta.title, "A");
         assert_eq!(site.pages[next.unwrap()].doc.meta.title, "C");
+    }
+
+    #[test]
+    fn tags_group_pages_by_slug_and_keep_the_tag_folder_free() {
+        let site = assemble(vec![
+            doc("a.md", "title = 'A'\ntags = ['Pay', 'hours']"),
+            doc("b.md", "title = 'B'\nweight = 1\ntags = ['pay']"),
+        ])
+        .unwrap();
+        let tags: Vec<(&str, &str, usize)> = site
+            .tags
+            .iter()
+            .map(|t| (t.name.as_str(), t.url.as_str(), t.pages.len()))
+            .collect();
+        assert_eq!(
+            tags,
+            [("hours", "/tags/hours/", 1), ("pay", "/tags/pay/", 2)]
+        );
+        let pay = &site.tags[1];
+        assert_eq!(site.pages[pay.pages[0]].doc.meta.title, "B");
+        let err = assemble(vec![
+            doc("a.md", "title = 'A'\ntags = ['pay']"),
+            doc("tags/pay.md", "title = 'Mine'"),
+        ])
+        .unwrap_err();
+        assert!(
+            err.iter()
+                .next()
+                .unwrap()
+                .to_string()
+                .contains("where the tag pages go"),
+            "{err:?}"
+        );
     }
 
     #[test]

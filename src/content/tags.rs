@@ -1,5 +1,6 @@
 //! Tags: the pages of each tag, for a page per tag (`/tags/<tag>/`) and an index (`/tags/`).
-//! Names are grouped by their slug, so `Pay` and `pay` are one tag, shown as first written.
+//! Names are grouped by their slug, so `Pay` and `pay` are one tag, named as the first page in
+//! display order writes it.
 
 use std::collections::BTreeMap;
 
