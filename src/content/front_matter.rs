@@ -384,6 +384,16 @@ fn checked(
     let mut seen = std::collections::HashSet::new();
     meta.tags
         .retain(|t| !t.trim().is_empty() && seen.insert(t.clone()));
+    if let Some(tag) = meta.tags.iter().find(|t| slug::slugify(t).is_empty()) {
+        let span = toml_input::value_span(header, offset, "tags")
+            .or_else(|| toml_input::value_span(header, offset, "taxonomies"))
+            .unwrap_or(0..0);
+        return Err(Diagnostic::error(format!(
+            "the tag `{tag}` has no letter or digit for its URL"
+        ))
+        .at(source, span)
+        .with_hint("name tags with words, such as `pay` or `hours`"));
+    }
     Ok(meta)
 }
 
@@ -464,6 +474,14 @@ mod tests {
             [
                 "a.md:3:1: warning: `sort_by` has no use in plumb (hint: pages are ordered by `weight`, then date, then title: give pages a `weight`)"
             ]
+        );
+    }
+
+    #[test]
+    fn a_tag_without_letters_is_an_error() {
+        check_err(
+            "+++\ntitle = \"A\"\ntags = [\"pay\", \"!!!\"]\n+++\n",
+            "a.md:3:8: error: the tag `!!!` has no letter or digit for its URL (hint: name tags with words, such as `pay` or `hours`)",
         );
     }
 
