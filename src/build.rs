@@ -71,11 +71,11 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "Built {} pages, {} sections, {} checklists ({} files) in {} ms -> {}",
-            self.pages,
-            self.sections,
-            self.checklists,
-            self.files,
+            "Built {}, {}, {} ({}) in {} ms -> {}",
+            count(self.pages, "page"),
+            count(self.sections, "section"),
+            count(self.checklists, "checklist"),
+            count(self.files, "file"),
             self.elapsed.as_millis(),
             self.output_dir.display()
         )?;
@@ -103,16 +103,24 @@ impl std::fmt::Display for OfflineSummary {
         match self.policy {
             precache::Policy::Everything => write!(
                 f,
-                "saved ahead for offline: all {} pages, {bytes} (budget {})",
-                self.pages, self.budget
+                "saved ahead for offline: all {}, {bytes} (budget {})",
+                count(self.pages, "page"),
+                self.budget
             ),
             precache::Policy::AsVisited => write!(
                 f,
-                "saved ahead for offline: {} of {} pages, {bytes} (budget {}), the rest as readers visit them",
-                self.ahead_pages, self.pages, self.budget
+                "saved ahead for offline: {} of {}, {bytes} (budget {}), the rest as readers visit them",
+                self.ahead_pages,
+                count(self.pages, "page"),
+                self.budget
             ),
         }
     }
+}
+
+/// `1 page`, `2 pages`: every count plumb prints, in one place.
+pub fn count(n: usize, singular: &str) -> String {
+    format!("{n} {singular}{}", if n == 1 { "" } else { "s" })
 }
 
 /// `1234` -> `2 KB`: rounded up, so that a budget is never seemingly exceeded by rounding down.
@@ -230,6 +238,8 @@ pub fn prepare(options: &BuildOptions, highlighter: &Highlighter) -> Result<Prep
     let content = timings.step("load", || content::load(&config))?;
     let (checklists, mut diagnostics) =
         timings.step("checklists", || checklist::parse_all(&content.criteria));
+    diagnostics.extend(config.warnings.iter().cloned());
+    diagnostics.extend(content.warnings.iter().cloned());
     let mut documents = content.documents;
     documents.extend(
         checklists
@@ -265,7 +275,7 @@ pub fn prepare(options: &BuildOptions, highlighter: &Highlighter) -> Result<Prep
     let embeds = compile_embeds(&theme, &site, &checklists, &mut diagnostics);
 
     let rendered = timings.step("markdown", || {
-        render_markdown(&config, &site, &embeds, highlighter)
+        render_markdown(&config, &site, &embeds, highlighter, &theme)
     });
     for body in &rendered {
         diagnostics.extend(body.diagnostics.iter().cloned());
@@ -519,6 +529,7 @@ impl Seen {
             .documents()
             .filter(|(_, doc)| doc.meta.offline == Some(false))
             .map(|(_, doc)| render::page_path(&doc.url))
+            .chain(site.redirect_paths())
             .collect();
         precache::plan(&precache::SiteFiles {
             records: &records,
@@ -653,6 +664,7 @@ pub fn render_markdown(
     site: &Site,
     embeds: &Embeds,
     highlighter: &Highlighter,
+    shortcodes: &dyn markdown::Shortcodes,
 ) -> Vec<Rendered> {
     let links: Links = site
         .documents()
@@ -663,6 +675,7 @@ pub fn render_markdown(
         links: &links,
         embeds,
         highlighter,
+        shortcodes,
     };
     let documents: Vec<(DocId, &Document)> = site.documents().collect();
     documents

@@ -13,9 +13,10 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Source};
 use crate::markdown::highlight;
 use crate::toml_input;
 
-/// `site.toml` as the author writes it.
+/// `site.toml` as the author writes it. Unknown keys are found before it is read
+/// (`toml_input::check_keys`): all of them at once, in file order, with [`FOREIGN_KEYS`] as
+/// warnings.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SiteToml {
     /// The site's name, shown in page titles and the header.
     pub title: String,
@@ -48,6 +49,10 @@ pub struct SiteToml {
     /// The web app manifest's settings.
     #[serde(default)]
     pub manifest: ManifestToml,
+    /// Where a page's source can be edited: the page's path below `content/` is appended
+    /// (`https://github.com/me/guide/edit/main/content/`). The theme then offers
+    /// "Suggest a change".
+    pub edit_url: Option<String>,
     /// Anything else, passed to templates as `site.extra`.
     #[serde(default)]
     pub extra: toml::Table,
@@ -275,7 +280,7 @@ pub fn parse_size(text: &str) -> Option<u64> {
 
 /// The `[markdown]` table of `site.toml`.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(default)]
 pub struct MarkdownToml {
     /// Curly quotes, en and em dashes, ellipses.
     pub smart_punctuation: bool,
@@ -349,7 +354,73 @@ pub struct Config {
     pub offline_policy: Offline,
     pub external_resources: ExternalResources,
     pub manifest: ManifestToml,
+    pub edit_url: Option<String>,
+    /// Warnings about `site.toml` (keys of other generators).
+    pub warnings: Vec<Diagnostic>,
 }
+
+/// `site.toml` keys that Zola or Hugo know and plumb has no use for, with what to do instead.
+pub const FOREIGN_KEYS: &[(&str, &str)] = &[
+    (
+        "compile_sass",
+        "plumb publishes `static/` as it is: compile Sass before the build",
+    ),
+    (
+        "build_search_index",
+        "plumb builds no search index: remove the key",
+    ),
+    (
+        "generate_feeds",
+        "plumb always writes `atom.xml` of the dated pages: remove the key",
+    ),
+    (
+        "generate_feed",
+        "plumb always writes `atom.xml` of the dated pages: remove the key",
+    ),
+    (
+        "feed_filenames",
+        "the feed is always `atom.xml`: remove the key",
+    ),
+    (
+        "minify_html",
+        "pages are written as rendered: remove the key",
+    ),
+    ("default_language", "write it as `language`"),
+    ("languageCode", "write it as `language`"),
+    ("baseURL", "write it as `base_url`"),
+    (
+        "taxonomies",
+        "plumb has one taxonomy, tags, always on: remove the key",
+    ),
+    (
+        "ignored_content",
+        "files starting with `.` or `#` are ignored; move other files out of `content/`",
+    ),
+    (
+        "output_dir",
+        "name the output folder with `plumb build --output-dir`",
+    ),
+    (
+        "author",
+        "put it under `[extra]`, where templates read it as `site.extra.author`",
+    ),
+    (
+        "markdown.highlight_code",
+        "code is always highlighted: remove the key",
+    ),
+    (
+        "markdown.render_emoji",
+        "write emoji as characters: remove the key",
+    ),
+    (
+        "markdown.external_links_target_blank",
+        "links open where readers choose: remove the key",
+    ),
+    (
+        "markdown.bottom_footnotes",
+        "footnotes are always at the bottom: remove the key",
+    ),
+];
 
 impl Config {
     /// Reads `site.toml` under `options.root` and resolves it with `options`.
@@ -361,8 +432,22 @@ impl Config {
                 .with_hint("run plumb in the site's folder, or name it with --root")
         })?;
         let source = Source::new("site.toml", text.as_str());
+        let rules = toml_input::KeyRules {
+            tables: &[
+                ("", toml_input::fields_of::<SiteToml>()),
+                ("markdown", toml_input::fields_of::<MarkdownToml>()),
+                ("manifest", toml_input::fields_of::<ManifestToml>()),
+            ],
+            foreign: FOREIGN_KEYS,
+        };
+        let found = toml_input::check_keys(&source, &text, 0, &rules);
+        if found.iter().any(Diagnostic::is_error) {
+            return Err(found.into_iter().collect());
+        }
         let raw: SiteToml = toml_input::parse(&source, &text, 0)?;
-        Self::resolve(raw, options, &source)
+        let mut config = Self::resolve(raw, options, &source)?;
+        config.warnings = found;
+        Ok(config)
     }
 
     fn resolve(
@@ -432,6 +517,8 @@ impl Config {
             offline_policy,
             external_resources: raw.external_resources,
             manifest: raw.manifest,
+            edit_url: raw.edit_url,
+            warnings: Vec::new(),
         })
     }
 
@@ -487,14 +574,72 @@ mod tests {
     use super::*;
 
     fn load(text: &str) -> Result<Config, String> {
-        let source = Source::new("site.toml", text);
-        let raw: SiteToml = toml_input::parse(&source, text, 0).map_err(|d| d.to_string())?;
-        Config::resolve(raw, &BuildOptions::default(), &source).map_err(|ds| {
+        let dir = tempfile_dir(text);
+        let options = BuildOptions {
+            root: dir.clone(),
+            ..BuildOptions::default()
+        };
+        let loaded = Config::load(&options);
+        std::fs::remove_dir_all(&dir).ok();
+        loaded.map_err(|ds| {
             ds.iter()
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join("\n")
         })
+    }
+
+    /// A fresh folder holding `site.toml` with `text`.
+    fn tempfile_dir(text: &str) -> PathBuf {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "plumb-config-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).ok();
+        std::fs::write(dir.join("site.toml"), text).ok();
+        dir
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_at_once_in_file_order() {
+        let err = load(
+            "title = 't'\nzzz = 1\nbase_url = 'https://e.org/'\naaa = 2\n[markdown]\nsmart_punctuaton = false\n",
+        )
+        .unwrap_err();
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 3, "{err}");
+        assert!(
+            lines[0].starts_with("site.toml:2:1: error: unknown key `zzz`"),
+            "{err}"
+        );
+        assert!(
+            lines[1].starts_with("site.toml:4:1: error: unknown key `aaa`"),
+            "{err}"
+        );
+        assert_eq!(
+            lines[2],
+            "site.toml:6:1: error: unknown key `smart_punctuaton` (hint: did you mean `smart_punctuation`?)"
+        );
+    }
+
+    #[test]
+    fn zola_keys_are_warnings_that_say_what_to_do() {
+        let config = load(
+            "title = 't'\nbase_url = 'https://e.org/'\ncompile_sass = true\n[markdown]\nrender_emoji = true\n",
+        )
+        .unwrap();
+        let warnings: Vec<String> = config.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("site.toml:3:1: warning: `compile_sass` has no use in plumb")
+        );
+        assert!(
+            warnings[1]
+                .starts_with("site.toml:5:1: warning: `markdown.render_emoji` has no use in plumb")
+        );
     }
 
     #[test]

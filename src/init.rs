@@ -1,5 +1,6 @@
 //! `plumb init`: writes a new site that builds at once: `site.toml`, a home page, one section
-//! with one page, an example checklist, and the default theme. It writes only into a folder
+//! with one page, an example checklist, the default theme, and a `.gitignore` for the output
+//! and staging folders. It writes only into a folder
 //! that is missing or empty.
 
 use std::fs;
@@ -10,6 +11,7 @@ use crate::diagnostic::Diagnostic;
 /// The files of a new site: path below its folder, and contents.
 const FILES: &[(&str, &str)] = &[
     ("site.toml", include_str!("init/site.toml")),
+    (".gitignore", include_str!("init/gitignore")),
     ("content/_index.md", include_str!("init/home.md")),
     ("content/guide/_index.md", include_str!("init/guide.md")),
     (
@@ -47,6 +49,26 @@ const FILES: &[(&str, &str)] = &[
     (
         "themes/guide/templates/404.html",
         include_str!("../themes/guide/templates/404.html"),
+    ),
+    (
+        "themes/guide/templates/tag.html",
+        include_str!("../themes/guide/templates/tag.html"),
+    ),
+    (
+        "themes/guide/templates/tags.html",
+        include_str!("../themes/guide/templates/tags.html"),
+    ),
+    (
+        "themes/guide/templates/shortcodes/figure.html",
+        include_str!("../themes/guide/templates/shortcodes/figure.html"),
+    ),
+    (
+        "themes/guide/templates/shortcodes/key_point.html",
+        include_str!("../themes/guide/templates/shortcodes/key_point.html"),
+    ),
+    (
+        "themes/guide/templates/shortcodes/checklist_link.html",
+        include_str!("../themes/guide/templates/shortcodes/checklist_link.html"),
     ),
     (
         "themes/guide/static/style.css",

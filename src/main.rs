@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use plumb::build::count;
 use plumb::{BuildOptions, Diagnostics};
 
 /// A static site generator for educational guides with checklists.
@@ -122,9 +123,9 @@ fn main() -> ExitCode {
                 Ok(built) => {
                     report(&built.diagnostics);
                     println!(
-                        "Checked {} pages and {} sections: no errors",
-                        built.site.pages.len(),
-                        built.site.sections.len()
+                        "Checked {} and {}: no errors",
+                        count(built.site.pages.len(), "page"),
+                        count(built.site.sections.len(), "section")
                     );
                     ExitCode::SUCCESS
                 }
@@ -170,11 +171,9 @@ fn report(diagnostics: &Diagnostics) {
 fn fail(diagnostics: &Diagnostics) -> ExitCode {
     report(diagnostics);
     eprintln!(
-        "build failed: {} error{}, {} warning{}",
-        diagnostics.errors(),
-        if diagnostics.errors() == 1 { "" } else { "s" },
-        diagnostics.warnings(),
-        if diagnostics.warnings() == 1 { "" } else { "s" },
+        "build failed: {}, {}",
+        count(diagnostics.errors(), "error"),
+        count(diagnostics.warnings(), "warning"),
     );
     ExitCode::FAILURE
 }

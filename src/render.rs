@@ -11,7 +11,8 @@ use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
 use crate::config::Config;
-use crate::content::{DocId, Document, Site};
+use crate::content::tags::{TAGS_URL, tag_url};
+use crate::content::{DocId, Document, Redirect, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::Rendered;
 use crate::output::OutputFile;
@@ -61,7 +62,97 @@ pub fn render_all(
     if let Err(d) = render_not_found(input, &shared).and_then(emit) {
         diagnostics.push(d);
     }
+    for page in render_listings_and_redirects(input, &shared) {
+        if let Err(d) = page.and_then(emit) {
+            diagnostics.push(d);
+        }
+    }
     diagnostics
+}
+
+/// The pages that are no content file: each tag's page and the tag index (when the theme has
+/// `tag.html` and `tags.html`), and a redirect page for each alias.
+pub fn render_listings_and_redirects(
+    input: &RenderInput<'_>,
+    shared: &Shared,
+) -> Vec<Result<OutputFile, Diagnostic>> {
+    let site = input.site;
+    let mut pages: Vec<Result<OutputFile, Diagnostic>> = site
+        .redirects
+        .iter()
+        .filter(|r| !r.replaces_section)
+        .map(|r| Ok(redirect_page(input, r)))
+        .collect();
+    let has_templates =
+        input.theme.has_template(TAG_TEMPLATE) && input.theme.has_template(TAGS_TEMPLATE);
+    if site.tags.is_empty() || !has_templates {
+        return pages;
+    }
+    let tag_value = |tag: &crate::content::Tag| {
+        json!({
+            "name": tag.name,
+            "url": tag.url,
+            "count": tag.pages.len(),
+        })
+    };
+    for tag in &site.tags {
+        let mut context = base_context(input, shared, &tag.url, usize::MAX);
+        let mut value = tag_value(tag);
+        value["pages"] = tag
+            .pages
+            .iter()
+            .map(|&p| shared.page_summaries[p].clone())
+            .collect();
+        context.insert("tag".to_owned(), value);
+        pages.push(finish(input, TAG_TEMPLATE, context, &tag.url));
+    }
+    let mut context = base_context(input, shared, TAGS_URL, usize::MAX);
+    context.insert("tags".to_owned(), site.tags.iter().map(tag_value).collect());
+    pages.push(finish(input, TAGS_TEMPLATE, context, TAGS_URL));
+    pages
+}
+
+/// The template of one tag's page, and of the tag index.
+const TAG_TEMPLATE: &str = "tag.html";
+const TAGS_TEMPLATE: &str = "tags.html";
+
+fn finish(
+    input: &RenderInput<'_>,
+    template: &str,
+    context: Map<String, Value>,
+    url: &str,
+) -> Result<OutputFile, Diagnostic> {
+    let html = render_with(input.theme, template, context)?;
+    let rewriter = Rewriter::RelativeTo(url, input.link_style);
+    Ok(OutputFile::new(
+        page_path(url),
+        rewriter.rewrite(&html).into_bytes(),
+    ))
+}
+
+/// A page that sends readers from an old address to the new one: a meta refresh (no script),
+/// a canonical link for search engines, and a plain link for anyone whose browser stays.
+fn redirect_page(input: &RenderInput<'_>, redirect: &Redirect) -> OutputFile {
+    let external = crate::markdown::is_external(&redirect.to);
+    let canonical = if external {
+        redirect.to.clone()
+    } else {
+        input.config.permalink(&redirect.to)
+    };
+    let target = if external {
+        redirect.to.clone()
+    } else {
+        Rewriter::RelativeTo(&redirect.from, input.link_style).url(&redirect.to)
+    };
+    let escape = crate::theme::escape_html;
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body>\n<p>This page has moved: <a href=\"{target}\">{title}</a></p>\n</body>\n</html>\n",
+        lang = escape(&input.config.language),
+        title = escape(&redirect.title),
+        canonical = escape(&canonical),
+        target = escape(&target),
+    );
+    OutputFile::new(redirect.output_path(), html.into_bytes())
 }
 
 /// Context values that are the same for many pages, built once per site.
@@ -171,6 +262,7 @@ fn summary(doc: &Document) -> Value {
         "title": doc.meta.title,
         "url": doc.url,
         "description": doc.meta.description,
+        "summary": doc.meta.summary,
         "date": doc.meta.date.map(|d| d.day()),
     })
 }
@@ -219,6 +311,14 @@ pub fn render_document(
 ) -> Result<OutputFile, Diagnostic> {
     let site = input.site;
     let doc = site.document(id);
+    if let DocId::Section(_) = id
+        && let Some(redirect) = site
+            .redirects
+            .iter()
+            .find(|r| r.replaces_section && r.from == doc.url)
+    {
+        return Ok(redirect_page(input, redirect));
+    }
     let section_index = match id {
         DocId::Section(i) => i,
         DocId::Page(i) => site.pages[i].section,
@@ -337,6 +437,7 @@ fn document_value(config: &Config, doc: &Document, body: Rendered) -> Value {
         "permalink": config.permalink(&doc.url),
         "content": body.html,
         "summary": body.summary,
+        "summary_html": body.summary_html,
         "toc": body.toc,
         "word_count": body.word_count,
         "reading_time": body.word_count.div_ceil(200).max(1),
@@ -345,6 +446,10 @@ fn document_value(config: &Config, doc: &Document, body: Rendered) -> Value {
         "has_code": body.has_code,
         "section_url": doc.url.rsplit_once('/').map(|_| parent_url(&doc.url)),
         "template": meta.template,
+        "draft": meta.draft,
+        "tags": meta.tags.iter().map(|name| json!({"name": name, "url": tag_url(name)})).collect::<Vec<_>>(),
+        "relative_path": doc.relative_path,
+        "edit_url": config.edit_url.as_ref().map(|base| format!("{base}{}", doc.relative_path)),
     })
 }
 

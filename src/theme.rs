@@ -121,6 +121,11 @@ impl Theme {
                 .or_insert_with(|| Source::new(format!("(built-in) {name}"), text));
         }
 
+        let mismatched: Vec<Diagnostic> = files.values().filter_map(check_block_names).collect();
+        if !mismatched.is_empty() {
+            return Err(mismatched.into_iter().collect());
+        }
+
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_html);
@@ -190,6 +195,36 @@ impl Theme {
             .map_err(|err| template_error(&err, &self.files, Some(template)))
     }
 }
+
+/// The theme's (and the site's) `templates/shortcodes/*.html`, called from markdown.
+impl crate::markdown::Shortcodes for Theme {
+    fn names(&self) -> Vec<&str> {
+        self.files
+            .keys()
+            .filter_map(|name| name.strip_prefix(SHORTCODES)?.strip_suffix(".html"))
+            .filter(|name| !name.contains('/'))
+            .collect()
+    }
+
+    fn render(&self, name: &str, args: &serde_json::Map<String, Value>) -> Result<String, String> {
+        let context = tera::Context::from_value(Value::Object(args.clone()))
+            .map_err(|err| err.to_string())?;
+        self.tera
+            .render(&format!("{SHORTCODES}{name}.html"), &context)
+            .map_err(|err| {
+                let mut message = err.to_string();
+                let mut source = err.source();
+                while let Some(cause) = source {
+                    message = cause.to_string();
+                    source = cause.source();
+                }
+                message
+            })
+    }
+}
+
+/// Where shortcode templates live below `templates/`.
+const SHORTCODES: &str = "shortcodes/";
 
 /// Escapes text for HTML bodies and quoted attributes. Unlike tera's default it leaves `/` alone,
 /// so URLs printed by templates stay URLs (and root-relative ones can be made relative).
@@ -356,6 +391,54 @@ fn template_error(
     }
 }
 
+/// tera accepts `{% endblock other %}` as the end of any block; a name there that is not the
+/// block's own is a typo that hides which block ends where.
+fn check_block_names(source: &Source) -> Option<Diagnostic> {
+    let text = &*source.text;
+    let mut open: Vec<&str> = Vec::new();
+    let mut at = 0;
+    while let Some(found) = text[at..].find(['{']) {
+        let start = at + found;
+        let rest = &text[start..];
+        let close = if rest.starts_with("{%") {
+            "%}"
+        } else if rest.starts_with("{#") {
+            "#}"
+        } else {
+            at = start + 1;
+            continue;
+        };
+        let length = rest.find(close)?;
+        let end = start + length + close.len();
+        at = end;
+        if close == "#}" {
+            continue;
+        }
+        let inner = text[start + 2..end - 2].trim_matches(|c: char| c == '-' || c.is_whitespace());
+        let mut words = inner.split_whitespace();
+        match words.next() {
+            Some("raw") => at = end + text[end..].find("endraw")?,
+            Some("block") => open.push(words.next().unwrap_or("")),
+            Some("endblock") => {
+                let opened = open.pop().unwrap_or("");
+                if let Some(name) = words.next()
+                    && name != opened
+                {
+                    return Some(
+                        Diagnostic::error(format!(
+                            "`{{% endblock {name} %}}` closes the block `{opened}`"
+                        ))
+                        .at(source, start..end)
+                        .with_hint(format!("write `{{% endblock {opened} %}}`")),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The first name between backticks in tera's message (`Variable `page.x` not found...`).
 fn named_in(message: &str) -> Option<&str> {
     let start = message.find('`')? + 1;
@@ -433,6 +516,26 @@ mod tests {
             "&lt;a href=&#39;x&#39; title=&quot;y&quot;&gt;&amp;&lt;/a&gt;"
         );
         assert_eq!(escape_html("/a/b/"), "/a/b/");
+    }
+
+    fn check_blocks(text: &str) -> Option<String> {
+        check_block_names(&Source::new("themes/t/templates/page.html", text)).map(|d| d.to_string())
+    }
+
+    #[test]
+    fn an_endblock_naming_another_block_is_an_error() {
+        assert_eq!(
+            check_blocks("{% block main %}\n<p>{% block inner %}x{% endblock inner %}</p>\n{% endblock mian %}\n").as_deref(),
+            Some("themes/t/templates/page.html:3:1: error: `{% endblock mian %}` closes the block `main` (hint: write `{% endblock main %}`)")
+        );
+        assert_eq!(
+            check_blocks("{% block main %}{#- {% endblock x %} -#}{%- endblock -%}"),
+            None
+        );
+        assert_eq!(
+            check_blocks("{% block a %}{% raw %}{% endblock b %}{% endraw %}{% endblock a %}"),
+            None
+        );
     }
 
     #[test]

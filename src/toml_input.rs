@@ -4,7 +4,10 @@
 //! same "did you mean" hint everywhere. `offset` maps a span in an embedded TOML block (front
 //! matter) back to its place in the whole file.
 
-use serde::de::DeserializeOwned;
+use std::ops::Range;
+
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::{Diagnostic, Source, suggest};
 
@@ -15,6 +18,134 @@ pub fn parse<T: DeserializeOwned>(
     offset: usize,
 ) -> Result<T, Diagnostic> {
     toml::from_str(text).map_err(|err| to_diagnostic(source, offset, &err))
+}
+
+/// The keys a serde struct accepts, read from its derived `Deserialize` (so the list of known
+/// keys is the struct itself, written once).
+pub fn fields_of<T: DeserializeOwned>() -> &'static [&'static str] {
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(FieldNames(&mut fields));
+    fields
+}
+
+/// A deserializer that only records the field names a struct asks for.
+struct FieldNames<'a>(&'a mut &'static [&'static str]);
+
+impl<'de> Deserializer<'de> for FieldNames<'_> {
+    type Error = de::value::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(de::Error::custom("only structs have fields"))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        _visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        *self.0 = fields;
+        Err(de::Error::custom("fields recorded"))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
+}
+
+/// Which keys a TOML text may hold: the known keys of the top level (`""`) and of named
+/// tables, and keys other generators know, each with what to do instead in plumb.
+pub struct KeyRules<'a> {
+    pub tables: &'a [(&'a str, &'static [&'static str])],
+    /// Dotted key (`sort_by`, `markdown.render_emoji`) -> advice. These are warnings.
+    pub foreign: &'a [(&'a str, &'a str)],
+}
+
+/// Every key of `text` (at byte `offset` of `source`) that `rules` do not know, in file order:
+/// an error with "did you mean" for a key plumb does not know, a warning with advice for a key
+/// another generator knows. A text that does not parse gives nothing here: the typed parse
+/// reports it.
+pub fn check_keys(
+    source: &Source,
+    text: &str,
+    offset: usize,
+    rules: &KeyRules<'_>,
+) -> Vec<Diagnostic> {
+    let Ok(document) = DeTable::parse(text) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for &(table, known) in rules.tables {
+        let entries = if table.is_empty() {
+            Some(document.get_ref())
+        } else {
+            document
+                .get_ref()
+                .iter()
+                .find(|(k, _)| k.get_ref() == table)
+                .and_then(|(_, v)| match v.get_ref() {
+                    DeValue::Table(t) => Some(t),
+                    _ => None,
+                })
+        };
+        for (key, _) in entries.into_iter().flatten() {
+            let name: &str = key.get_ref();
+            if known.contains(&name)
+                || rules
+                    .tables
+                    .iter()
+                    .any(|(t, _)| table.is_empty() && *t == name)
+            {
+                continue;
+            }
+            let dotted = if table.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{table}.{name}")
+            };
+            let span = key.span().start + offset..key.span().end + offset;
+            found.push((
+                span.start,
+                unknown_key(source, span, &dotted, name, known, rules),
+            ));
+        }
+    }
+    found.sort_by_key(|(start, _)| *start);
+    found.into_iter().map(|(_, d)| d).collect()
+}
+
+fn unknown_key(
+    source: &Source,
+    span: Range<usize>,
+    dotted: &str,
+    name: &str,
+    known: &[&str],
+    rules: &KeyRules<'_>,
+) -> Diagnostic {
+    if let Some((_, advice)) = rules.foreign.iter().find(|(k, _)| *k == dotted) {
+        return Diagnostic::warning(format!("`{dotted}` has no use in plumb"))
+            .at(source, span)
+            .with_hint(*advice);
+    }
+    let diagnostic = Diagnostic::error(format!("unknown key `{name}`")).at(source, span);
+    match suggest(name, known.iter().copied()) {
+        Some(near) => diagnostic.with_hint(format!("did you mean `{near}`?")),
+        None if known.is_empty() => diagnostic.with_hint("remove this key"),
+        None => diagnostic.with_hint(format!("known keys here: `{}`", known.join("`, `"))),
+    }
+}
+
+/// The span (in `source`) of the value of top-level `key` in `text`, which starts at `offset`.
+pub fn value_span(text: &str, offset: usize, key: &str) -> Option<Range<usize>> {
+    let document = DeTable::parse(text).ok()?;
+    let (_, value) = document
+        .get_ref()
+        .iter()
+        .find(|(k, _)| k.get_ref() == key)?;
+    let span = value.span();
+    Some(span.start + offset..span.end + offset)
 }
 
 fn to_diagnostic(source: &Source, offset: usize, err: &toml::de::Error) -> Diagnostic {
@@ -95,6 +226,59 @@ mod tests {
             "title = 'a'\nweight = 'heavy'\n",
             "x.toml:2:10: error: invalid type: string \"heavy\", expected i64 (hint: check the value's type: strings need quotes, numbers and booleans do not)",
         );
+    }
+
+    const RULES: KeyRules<'static> = KeyRules {
+        tables: &[
+            ("", &["title", "weight", "markdown"]),
+            ("markdown", &["smart"]),
+        ],
+        foreign: &[("sort_by", "order pages with `weight`")],
+    };
+
+    fn check_keys_of(text: &str) -> Vec<String> {
+        let source = Source::new("x.toml", text);
+        check_keys(&source, text, 0, &RULES)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_in_file_order() {
+        assert_eq!(
+            check_keys_of(
+                "zeta = 1
+title = 'a'
+wieght = 2
+[markdown]
+smrt = true
+"
+            ),
+            [
+                "x.toml:1:1: error: unknown key `zeta` (hint: known keys here: `title`, `weight`, `markdown`)",
+                "x.toml:3:1: error: unknown key `wieght` (hint: did you mean `weight`?)",
+                "x.toml:5:1: error: unknown key `smrt` (hint: did you mean `smart`?)",
+            ]
+        );
+    }
+
+    #[test]
+    fn other_generators_keys_are_warnings_with_advice() {
+        assert_eq!(
+            check_keys_of(
+                "sort_by = 'date'
+"
+            ),
+            [
+                "x.toml:1:1: warning: `sort_by` has no use in plumb (hint: order pages with `weight`)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_structs_fields_are_its_known_keys() {
+        assert_eq!(fields_of::<Sample>(), ["title", "weight"]);
     }
 
     #[test]

@@ -213,8 +213,18 @@ fn init_writes_a_site_that_builds_cleanly_and_refuses_a_full_folder() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(String::from_utf8_lossy(&output.stdout).contains("1 checklists"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with("Built 1 page, 2 sections, 1 checklist ("),
+        "counts of one are singular: {stdout}"
+    );
     assert!(site.join("public/checklists/example/index.html").is_file());
+    let ignored = fs::read_to_string(site.join(".gitignore")).expect("init writes .gitignore");
+    let ignored: Vec<&str> = ignored.lines().collect();
+    assert!(
+        ignored.contains(&"/public/") && ignored.contains(&"/.public.staging/"),
+        "{ignored:?}"
+    );
     let again = plumb().arg("init").arg(&site).output().expect("runs");
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("is not empty"));

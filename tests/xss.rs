@@ -39,7 +39,7 @@ fn toml_string(text: &str) -> String {
 }
 
 /// Fields shown in pages, by where they are written; the theme decides where they appear.
-const SHOWN: [&str; 25] = [
+const SHOWN: [&str; 27] = [
     "site.title",
     "site.description",
     "site.extra",
@@ -65,7 +65,12 @@ const SHOWN: [&str; 25] = [
     "offline.update",
     "offline.reload",
     "holders.platform",
+    "page.tags",
+    "shortcode.caption",
 ];
+
+/// Fields only the guide theme shows: tags, and its shortcodes' arguments.
+const GUIDE_ONLY: [&str; 2] = ["page.tags", "shortcode.caption"];
 
 /// Fields the checklist's JSON model carries, for the browser script to show.
 const IN_MODEL: [&str; 14] = [
@@ -172,7 +177,7 @@ fn hostile_site(theme: &str) -> Fixture {
     site.write(
         "content/guide/article.md",
         &format!(
-            "+++\ntitle = {}\ndescription = {}\ndate = 2024-05-31\n[extra]\nnote = {}\n+++\n\
+            "+++\ntitle = {}\ndescription = {}\ndate = 2024-05-31\ntags = [{}]\naliases = [\"/moved/\"]\n[extra]\nnote = {}\n+++\n\
              A summary with escaped markup: &lt;script&gt;alert(1)&lt;/script&gt; and {{{{ 7*7 }}}}.\n\n\
              ## First &lt;script&gt;alert(1)&lt;/script&gt;\n\n\
              ## Second ' onmouseover='x\n\n\
@@ -181,9 +186,21 @@ fn hostile_site(theme: &str) -> Fixture {
              ```checklist\ndemo\n```\n\nText after the checklist.\n",
             s("page.title"),
             s("page.description"),
+            s("page.tags"),
             s("page.extra"),
         ),
     );
+    if theme == "guide" {
+        // Backticks quote a shortcode argument that holds both kinds of quotes.
+        site.write(
+            "content/guide/figure.md",
+            &format!(
+                "+++\ntitle = \"Figure\"\n+++\n{{{{ figure(src=\"pic.svg\", alt=`{alt}`, caption=`{caption}`) }}}}\n",
+                alt = value("shortcode.caption"),
+                caption = value("shortcode.caption"),
+            ),
+        );
+    }
     // A slug may hold quotes and angle brackets (not spaces or `/`): its URL is printed in
     // attributes, listings, the sitemap and links from other pages.
     site.write(
@@ -441,7 +458,9 @@ fn check_site(theme: &str) {
     // never evaluated as a template.
     for field in SHOWN {
         // The guide theme shows the site's extra only as `footer`, and no page extras.
-        if theme == "guide" && field == "page.extra" {
+        if theme == "guide" && field == "page.extra"
+            || theme != "guide" && GUIDE_ONLY.contains(&field)
+        {
             continue;
         }
         // The plain theme has the offline status, not the footer's note.

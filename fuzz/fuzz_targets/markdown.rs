@@ -62,6 +62,7 @@ fuzz_target!(|data: &[u8]| {
         links: links(),
         embeds: embeds(),
         highlighter: &highlighter,
+        shortcodes: &plumb::markdown::NoShortcodes,
     };
     let rendered = render(&doc, DocId::Page(0), &cx);
 

@@ -16,10 +16,12 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Source};
 pub struct Content {
     /// Markdown pages and section indexes.
     pub documents: Vec<Document>,
-    /// Criteria files (`*.toml`).
+    /// Criteria files: see `is_criteria` for the rule.
     pub criteria: Vec<Source>,
     /// Any other file: (path below `content/`, path on disk), published as it is.
     pub assets: Vec<(String, PathBuf)>,
+    /// Warnings about files that were left out (an mdBook `SUMMARY.md`).
+    pub warnings: Vec<Diagnostic>,
 }
 
 enum Kind {
@@ -80,6 +82,7 @@ pub fn load(config: &Config) -> Result<Content, Diagnostics> {
             Ok(Some(Entry::Document(doc))) => content.documents.push(*doc),
             Ok(Some(Entry::Criteria(source))) => content.criteria.push(source),
             Ok(Some(Entry::Asset(relative, path))) => content.assets.push((relative, path)),
+            Ok(Some(Entry::Skipped(warning))) => content.warnings.push(warning),
             Ok(None) => {}
             Err(diagnostic) => diagnostics.push(diagnostic),
         }
@@ -123,6 +126,8 @@ enum Entry {
     Document(Box<Document>),
     Criteria(Source),
     Asset(String, PathBuf),
+    /// A file left out, and why.
+    Skipped(Diagnostic),
 }
 
 fn kind_of(relative: &str) -> Kind {
@@ -135,6 +140,24 @@ fn kind_of(relative: &str) -> Kind {
     }
 }
 
+/// Which `.toml` files of `content/` are checklists: every one in a folder named `checklists`,
+/// and elsewhere one that has `[[questions]]` at its top level. Any other `.toml` file (a
+/// sample `Cargo.toml`) is published as it is, like any file beside the pages.
+pub fn is_criteria(relative: &str, text: &str) -> bool {
+    let in_checklists = relative
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|folder| folder == "checklists");
+    in_checklists
+        || toml::de::DeTable::parse(text).is_ok_and(|table| {
+            table.get_ref().iter().any(|(key, value)| {
+                key.get_ref() == "questions"
+                    && matches!(value.get_ref(), toml::de::DeValue::Array(_))
+            })
+        })
+}
+
 fn read_one(config: &Config, relative: String, path: PathBuf) -> Result<Option<Entry>, Diagnostic> {
     let kind = kind_of(&relative);
     if let Kind::Asset = kind {
@@ -144,9 +167,20 @@ fn read_one(config: &Config, relative: String, path: PathBuf) -> Result<Option<E
     let text = read_text(&path, &shown)?;
     let source = Source::new(shown, text);
     if let Kind::Criteria = kind {
-        return Ok(Some(Entry::Criteria(source)));
+        if is_criteria(&relative, &source.text) {
+            return Ok(Some(Entry::Criteria(source)));
+        }
+        return Ok(Some(Entry::Asset(relative, path)));
     }
-    let (meta, body) = front_matter::parse(&source)?;
+    if relative.rsplit('/').next() == Some("SUMMARY.md") && !source.text.starts_with("+++") {
+        return Ok(Some(Entry::Skipped(
+            Diagnostic::warning("`SUMMARY.md` (mdBook's table of contents) is not used")
+                .in_file(&source.path)
+                .with_hint("plumb orders pages by `weight` in each page's front matter, then by date and title; folders with `_index.md` or `README.md` are the parts: give each page a `weight` and delete this file"),
+        )));
+    }
+    let (mut meta, body) = front_matter::parse(&source)?;
+    meta.summary = super::summary::before_more(&source.text[body..]);
     if meta.draft && !config.drafts {
         return Ok(None);
     }
@@ -219,7 +253,7 @@ pub fn assemble(documents: Vec<Document>) -> Result<Site, Diagnostics> {
 
     let (indexes, pages): (Vec<_>, Vec<_>) = documents
         .into_iter()
-        .partition(|d| d.relative_path == "_index.md" || d.relative_path.ends_with("/_index.md"));
+        .partition(|d| paths::is_section_index(&d.relative_path));
 
     // Sections keyed by folder ("" for the home section), so parents are found by walking up.
     let mut by_folder: BTreeMap<String, Document> = indexes
@@ -259,6 +293,22 @@ pub fn assemble(documents: Vec<Document>) -> Result<Site, Diagnostics> {
         site.pages.push(Page { doc, section });
     }
     link_tree(&mut site);
+    site.redirects = super::redirects::collect(&site)?;
+    site.tags = super::tags::collect(&site);
+    if !site.tags.is_empty()
+        && let Some((_, doc)) = site
+            .documents()
+            .find(|(_, d)| d.url.starts_with(super::tags::TAGS_URL))
+    {
+        return Err(Diagnostic::error(format!(
+            "`{}` is published under `{}`, where the tag pages go",
+            doc.source.path.display(),
+            super::tags::TAGS_URL
+        ))
+        .in_file(&doc.source.path)
+        .with_hint("move the file to another folder, or give it another `slug`")
+        .into());
+    }
     Ok(site)
 }
 
@@ -297,8 +347,11 @@ pub(crate) fn link_tree(site: &mut Site) {
             .sort_by(|&a, &b| display_order(&pages[a].doc, &pages[b].doc));
     }
     let mut children = vec![Vec::new(); sections.len()];
+    // A section that only redirects is no part of the tree readers see.
     for (i, section) in sections.iter().enumerate() {
-        if let Some(parent) = section.parent {
+        if let Some(parent) = section.parent
+            && section.doc.meta.redirect_to.is_none()
+        {
             children[parent].push(i);
         }
     }
@@ -312,7 +365,7 @@ pub(crate) fn link_tree(site: &mut Site) {
 
 /// Weight (lower first, unweighted last), then date (newest first), then title in natural
 /// order (`Part 2` before `Part 10`, `é` beside `e`), then URL.
-fn display_order(a: &Document, b: &Document) -> std::cmp::Ordering {
+pub(super) fn display_order(a: &Document, b: &Document) -> std::cmp::Ordering {
     let weight = |d: &Document| (d.meta.weight.is_none(), d.meta.weight);
     weight(a)
         .cmp(&weight(b))
@@ -358,6 +411,29 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(titles(&site, 0), ["W1", "W2", "New", "Old", "A", "B"]);
+    }
+
+    #[test]
+    fn dated_pages_order_by_instant_not_wall_clock() {
+        let site = assemble(vec![
+            doc("a.md", "title = '05Z'\ndate = 2024-05-31T05:00:00Z"),
+            doc(
+                "b.md",
+                "title = '08 minus 2'\ndate = 2024-05-31T08:00:00-02:00",
+            ),
+            doc("c.md", "title = '11Z'\ndate = 2024-05-31T11:00:00Z"),
+            doc("d.md", "title = '07Z'\ndate = 2024-05-31T07:00:00Z"),
+            doc(
+                "e.md",
+                "title = '08 plus 2'\ndate = 2024-05-31T08:00:00+02:00",
+            ),
+            doc("f.md", "title = '09Z'\ndate = 2024-05-31T09:00:00Z"),
+        ])
+        .unwrap();
+        assert_eq!(
+            titles(&site, 0),
+            ["11Z", "08 minus 2", "09Z", "07Z", "08 plus 2", "05Z"]
+        );
     }
 
     #[test]
@@ -409,6 +485,39 @@ mod tests {
         let (prev, next) = site.neighbours(b);
         assert_eq!(site.pages[prev.unwrap()].doc.meta.title, "A");
         assert_eq!(site.pages[next.unwrap()].doc.meta.title, "C");
+    }
+
+    #[test]
+    fn tags_group_pages_by_slug_and_keep_the_tag_folder_free() {
+        let site = assemble(vec![
+            doc("a.md", "title = 'A'\ntags = ['Pay', 'hours']"),
+            doc("b.md", "title = 'B'\nweight = 1\ntags = ['pay']"),
+        ])
+        .unwrap();
+        let tags: Vec<(&str, &str, usize)> = site
+            .tags
+            .iter()
+            .map(|t| (t.name.as_str(), t.url.as_str(), t.pages.len()))
+            .collect();
+        assert_eq!(
+            tags,
+            [("hours", "/tags/hours/", 1), ("pay", "/tags/pay/", 2)]
+        );
+        let pay = &site.tags[1];
+        assert_eq!(site.pages[pay.pages[0]].doc.meta.title, "B");
+        let err = assemble(vec![
+            doc("a.md", "title = 'A'\ntags = ['pay']"),
+            doc("tags/pay.md", "title = 'Mine'"),
+        ])
+        .unwrap_err();
+        assert!(
+            err.iter()
+                .next()
+                .unwrap()
+                .to_string()
+                .contains("where the tag pages go"),
+            "{err:?}"
+        );
     }
 
     #[test]

@@ -7,9 +7,14 @@
 pub mod front_matter;
 mod load;
 pub mod paths;
+pub mod redirects;
+pub mod summary;
+pub mod tags;
 
 pub use front_matter::{FrontMatter, PageDate};
 pub use load::{Content, assemble, is_ignored, load, not_utf8_name, read_document, read_text};
+pub use redirects::Redirect;
+pub use tags::Tag;
 
 use crate::diagnostic::Source;
 
@@ -76,6 +81,10 @@ pub struct Site {
     pub sections: Vec<Section>,
     pub pages: Vec<Page>,
     pub criteria: Vec<CriteriaFile>,
+    /// Old addresses that send readers on (aliases, sections' `redirect_to`).
+    pub redirects: Vec<Redirect>,
+    /// Every tag of the pages, by slug.
+    pub tags: Vec<Tag>,
 }
 
 impl Site {

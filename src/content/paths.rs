@@ -1,19 +1,44 @@
 //! Content paths -> URLs, and resolving relative links between content files.
 
-/// The URL of a content file: `a/b.md` -> `/a/b/`, `a/_index.md` -> `/a/`, `_index.md` -> `/`.
-/// `slug` replaces the last segment of a page's URL.
+/// Whether a content file is its folder's section index: `_index.md`, or `README.md` as on
+/// GitHub and in mdBook.
+pub fn is_section_index(relative_path: &str) -> bool {
+    matches!(
+        file_name(relative_path),
+        "_index.md" | "README.md" | "readme.md"
+    )
+}
+
+/// Whether a content file is a page bundle's page: `a/b/index.md` publishes at `/a/b/`, with
+/// the files of its folder beside it.
+pub fn is_bundle_page(relative_path: &str) -> bool {
+    file_name(relative_path) == "index.md"
+}
+
+fn file_name(relative_path: &str) -> &str {
+    relative_path.rsplit('/').next().unwrap_or(relative_path)
+}
+
+/// The URL of a content file: `a/b.md` -> `/a/b/`, `a/_index.md` (or `a/README.md`, or the
+/// bundle `a/index.md`) -> `/a/`, `_index.md` -> `/`. `slug` replaces the last segment of a
+/// page's URL.
 pub fn url_of(relative_path: &str, slug: Option<&str>) -> String {
     let without_ext = relative_path
         .strip_suffix(".md")
         .or_else(|| relative_path.strip_suffix(".toml"))
         .unwrap_or(relative_path);
     let mut segments: Vec<String> = without_ext.split('/').map(slug::slugify).collect();
-    if without_ext == "_index" || without_ext.ends_with("/_index") {
+    if is_section_index(relative_path) {
         segments.pop();
-    } else if let Some(slug) = slug
-        && let Some(last) = segments.last_mut()
-    {
-        *last = slug.to_owned();
+    } else {
+        if is_bundle_page(relative_path) {
+            segments.pop();
+        }
+        if let Some(slug) = slug
+            && let Some(last) = segments.last_mut()
+        {
+            *last = slug.to_owned();
+        }
     }
     segments.retain(|s| !s.is_empty());
     if segments.is_empty() {
@@ -21,6 +46,11 @@ pub fn url_of(relative_path: &str, slug: Option<&str>) -> String {
     } else {
         format!("/{}/", segments.join("/"))
     }
+}
+
+/// The file a page at `url` is written to: `/a/b/` -> `a/b/index.html`.
+pub fn page_output(url: &str) -> String {
+    format!("{}index.html", url.trim_start_matches('/'))
 }
 
 /// Why a `slug` cannot be used, if it cannot.
@@ -76,6 +106,16 @@ mod tests {
             "/checklists/independence/"
         );
         assert_eq!(url_of("My Notes/Page One.md", None), "/my-notes/page-one/");
+    }
+
+    #[test]
+    fn bundles_and_readmes_publish_at_their_folder() {
+        assert_eq!(url_of("guide/pay/index.md", None), "/guide/pay/");
+        assert_eq!(url_of("guide/pay/index.md", Some("wages")), "/guide/wages/");
+        assert_eq!(url_of("format/README.md", None), "/format/");
+        assert_eq!(url_of("README.md", None), "/");
+        assert!(is_section_index("format/README.md") && is_section_index("_index.md"));
+        assert!(!is_section_index("guide/pay/index.md") && is_bundle_page("guide/pay/index.md"));
     }
 
     #[test]

@@ -1,11 +1,16 @@
 //! Markdown -> HTML for one document: heading ids and the table of contents, links between
-//! content files resolved to URLs, fenced code highlighted, checklists embedded.
+//! content files resolved to URLs, fenced code highlighted, checklists embedded, GitHub's
+//! alerts as callouts (`callouts.rs`), shortcodes (`shortcodes.rs`), `$...$` math as MathML
+//! (`math.rs`).
 //!
 //! Rendering is a pure function of the document and the [`Links`] and [`Embeds`] it is given:
 //! no I/O, so pages render in parallel. Anchors pointing into other pages cannot be checked
 //! until every page has its heading ids; they are returned as [`AnchorCheck`]s for the caller.
 
+mod callouts;
 pub mod highlight;
+mod math;
+pub mod shortcodes;
 mod toc;
 
 use std::collections::{HashMap, HashSet};
@@ -14,9 +19,10 @@ use std::ops::Range;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use crate::content::paths::resolve as paths_resolve;
-use crate::content::{DocId, Document};
+use crate::content::{DocId, Document, summary};
 use crate::diagnostic::{Diagnostic, suggest};
 pub use highlight::Highlighter;
+pub use shortcodes::{NoShortcodes, Shortcodes};
 use toc::HeadingIds;
 pub use toc::TocEntry;
 
@@ -32,6 +38,8 @@ pub struct RenderContext<'a> {
     pub links: &'a Links,
     pub embeds: &'a Embeds,
     pub highlighter: &'a Highlighter,
+    /// The templates `{{ name() }}` calls render.
+    pub shortcodes: &'a dyn Shortcodes,
 }
 
 /// A document's body as HTML, with what templates and link checks need from it.
@@ -41,8 +49,10 @@ pub struct Rendered {
     pub toc: Vec<TocEntry>,
     /// Every heading id of the page.
     pub anchors: HashSet<String>,
-    /// The first paragraph as plain text.
+    /// The text before `<!-- more -->`, or else the first paragraph, as plain text.
     pub summary: String,
+    /// The HTML before `<!-- more -->`, when the page has the marker.
+    pub summary_html: Option<String>,
     pub word_count: usize,
     pub has_checklist: bool,
     /// Whether the page holds highlighted code, and so needs the highlighting stylesheet.
@@ -67,15 +77,31 @@ pub fn render(doc: &Document, this: DocId, cx: &RenderContext<'_>) -> Rendered {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+        | Options::ENABLE_MATH;
     if cx.smart_punctuation {
         options |= Options::ENABLE_SMART_PUNCTUATION;
     }
+    let mut diagnostics = doc.meta.warnings.clone();
+    let cut = may_call_shortcodes(markdown).then(|| {
+        let code = code_ranges(markdown, options);
+        let input = shortcodes::Input {
+            markdown,
+            offset,
+            source: &doc.source,
+            code: &code,
+            relative_path: &doc.relative_path,
+        };
+        shortcodes::cut(&input, cx.shortcodes, &mut diagnostics)
+    });
+    let text = cut.as_ref().map_or(markdown, |cut| cut.text.as_str());
     let mut state = State {
         doc,
         this,
         cx,
         offset,
+        cut: cut.as_ref(),
         out: Vec::new(),
         heading: None,
         code: None,
@@ -83,9 +109,13 @@ pub fn render(doc: &Document, this: DocId, cx: &RenderContext<'_>) -> Rendered {
         ids: HeadingIds::default(),
         flat_toc: Vec::new(),
         embedded: HashMap::new(),
-        rendered: Rendered::default(),
+        rendered: Rendered {
+            diagnostics,
+            ..Rendered::default()
+        },
+        in_word: false,
     };
-    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         state.event(event, range);
     }
     let State {
@@ -104,9 +134,44 @@ pub fn render(doc: &Document, this: DocId, cx: &RenderContext<'_>) -> Rendered {
     if rendered.html.contains('\0') {
         rendered.html = rendered.html.replace('\0', "\u{FFFD}");
     }
+    if let Some(cut) = &cut {
+        let html = std::mem::take(&mut rendered.html);
+        rendered.html = shortcodes::expand(
+            html,
+            cut,
+            cx.shortcodes,
+            &doc.source,
+            &mut rendered.diagnostics,
+        );
+        rendered.summary = shortcodes::without_placeholders(&rendered.summary);
+    }
+    if let Some(summary) = &doc.meta.summary {
+        rendered.summary.clone_from(summary);
+        rendered.summary_html = rendered
+            .html
+            .find(summary::MORE)
+            .map(|end| rendered.html[..end].trim_end().to_owned());
+    }
     rendered.toc = toc::nest(flat_toc);
     rendered.anchors = ids.into_set();
     rendered
+}
+
+/// Whether `markdown` has `{{` or `{%` anywhere: most pages do not, and skip shortcodes.
+fn may_call_shortcodes(markdown: &str) -> bool {
+    memchr::memmem::find(markdown.as_bytes(), b"{{").is_some()
+        || memchr::memmem::find(markdown.as_bytes(), b"{%").is_some()
+}
+
+/// The byte ranges of `markdown` that are code (spans and blocks), where shortcodes are text.
+fn code_ranges(markdown: &str, options: Options) -> Vec<Range<usize>> {
+    Parser::new_ext(markdown, options)
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Code(_) | Event::Start(Tag::CodeBlock(_)) => Some(range),
+            _ => None,
+        })
+        .collect()
 }
 
 struct Heading<'a> {
@@ -126,6 +191,8 @@ struct State<'a, 'c> {
     this: DocId,
     cx: &'c RenderContext<'c>,
     offset: usize,
+    /// The body with its shortcode calls cut out, when it had any: positions map back through it.
+    cut: Option<&'c shortcodes::Cut>,
     out: Vec<Event<'a>>,
     heading: Option<Heading<'a>>,
     code: Option<Code>,
@@ -136,10 +203,15 @@ struct State<'a, 'c> {
     /// Checklists embedded so far, with where: each may be embedded once per page.
     embedded: HashMap<String, Range<usize>>,
     rendered: Rendered,
+    /// Whether the last text ended inside a word.
+    in_word: bool,
 }
 
 impl<'a> State<'a, '_> {
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        if !matches!(event, Event::Text(_) | Event::Code(_)) {
+            self.in_word = false;
+        }
         if let Some(code) = &mut self.code {
             match event {
                 Event::Text(text) => code.text.push_str(&text),
@@ -160,11 +232,24 @@ impl<'a> State<'a, '_> {
                 });
             }
             Event::End(TagEnd::Heading(_)) => self.finish_heading(),
+            Event::Html(ref html) | Event::InlineHtml(ref html) if summary::is_more(html) => {
+                self.push(Event::Html(CowStr::Borrowed(summary::MORE)));
+            }
+            Event::InlineMath(latex) => self.math(latex, false, &range),
+            Event::DisplayMath(latex) => self.math(latex, true, &range),
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                self.push(Event::Html(CowStr::from(callouts::open(kind))));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                self.push(Event::Html(CowStr::Borrowed(callouts::CLOSE)));
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let info = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split_whitespace().next().unwrap_or("").to_owned()
-                    }
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c.is_whitespace() || c == ',')
+                        .next()
+                        .unwrap_or("")
+                        .to_owned(),
                     CodeBlockKind::Indented => String::new(),
                 };
                 self.code = Some(Code {
@@ -193,7 +278,7 @@ impl<'a> State<'a, '_> {
                 self.push(Event::Start(tag));
             }
             Event::Text(ref text) | Event::Code(ref text) => {
-                self.rendered.word_count += text.split_whitespace().count();
+                self.count_words(text);
                 if let Some(heading) = &mut self.heading {
                     heading.text.push_str(text);
                 }
@@ -212,6 +297,19 @@ impl<'a> State<'a, '_> {
         }
     }
 
+    /// Counts the words of `text`; a word split over two text events (at a `$` the math
+    /// extension looked at) counts once.
+    fn count_words(&mut self, text: &str) {
+        for c in text.chars() {
+            if c.is_whitespace() {
+                self.in_word = false;
+            } else if !self.in_word {
+                self.in_word = true;
+                self.rendered.word_count += 1;
+            }
+        }
+    }
+
     fn push(&mut self, event: Event<'a>) {
         match &mut self.heading {
             Some(heading) => heading.events.push(event),
@@ -220,7 +318,23 @@ impl<'a> State<'a, '_> {
     }
 
     fn span(&self, range: &Range<usize>) -> Range<usize> {
-        self.offset + range.start..self.offset + range.end
+        let position = |at: usize| self.cut.map_or(at, |cut| cut.source_position(at));
+        self.offset + position(range.start)..self.offset + position(range.end)
+    }
+
+    fn math(&mut self, latex: CowStr<'a>, display: bool, range: &Range<usize>) {
+        self.rendered.word_count += 1;
+        match math::to_mathml(&latex, display) {
+            Ok(mathml) => self.push(Event::InlineHtml(CowStr::from(mathml))),
+            Err(problem) => {
+                self.rendered.diagnostics.push(
+                    Diagnostic::error(format!("this math does not parse: {problem}"))
+                        .at(&self.doc.source, self.span(range))
+                        .with_hint("check the LaTeX between the `$` signs; to write a dollar sign, write `\\$`"),
+                );
+                self.push(Event::Code(latex));
+            }
+        }
     }
 
     fn finish_heading(&mut self) {
@@ -361,7 +475,12 @@ impl<'a> State<'a, '_> {
             }
             return dest;
         }
-        let Some(resolved) = paths_resolve(&self.doc.relative_path, path) else {
+        // Zola's `@/guide/risk.md` names a content path from `content/` itself.
+        let resolved = match path.strip_prefix("@/") {
+            Some(from_root) => paths_resolve("", from_root),
+            None => paths_resolve(&self.doc.relative_path, path),
+        };
+        let Some(resolved) = resolved else {
             self.rendered.diagnostics.push(
                 Diagnostic::error(format!("the link `{path}` leads outside `content/`"))
                     .at(&self.doc.source, span)

@@ -23,6 +23,35 @@ fn links() -> Links {
     .collect()
 }
 
+/// Two shortcodes: `tag(text=...)` and `box(title=...)` with a body.
+struct TestShortcodes;
+
+impl Shortcodes for TestShortcodes {
+    fn names(&self) -> Vec<&str> {
+        vec!["tag", "box"]
+    }
+
+    fn render(
+        &self,
+        name: &str,
+        args: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<String, String> {
+        let text = |key: &str| {
+            args.get(key)
+                .map(ToString::to_string)
+                .ok_or(format!("Variable `{key}` not found"))
+        };
+        match name {
+            "tag" => Ok(format!("<b>{}</b>", text("text")?)),
+            _ => Ok(format!(
+                "<aside data-title={}>{}</aside>\n",
+                text("title")?,
+                args["body"].as_str().unwrap_or_default()
+            )),
+        }
+    }
+}
+
 fn render_at(path: &str, body: &str) -> Rendered {
     let links = links();
     let embeds: Embeds = [(
@@ -36,6 +65,7 @@ fn render_at(path: &str, body: &str) -> Rendered {
         links: &links,
         embeds: &embeds,
         highlighter: &highlighter,
+        shortcodes: &TestShortcodes,
     };
     render(&doc(path, body), DocId::Page(0), &cx)
 }
@@ -74,6 +104,15 @@ fn toc_nests_headings() {
     assert_eq!(rendered.toc.len(), 2);
     assert_eq!(rendered.toc[0].children[0].id, "one-a");
     assert_eq!(rendered.toc[1].title, "Two");
+}
+
+#[test]
+fn zola_at_links_name_content_paths_from_the_root() {
+    check(
+        "[r](@/guide/risk.md#pay)",
+        "<p><a href=\"/guide/risk/#pay\">r</a></p>\n",
+    );
+    check("[a](@/about.md)", "<p><a href=\"/about/\">a</a></p>\n");
 }
 
 #[test]
@@ -240,4 +279,164 @@ fn external_urls_are_recognised() {
     ] {
         assert!(!is_external(url), "{url}");
     }
+}
+
+fn messages(body: &str) -> Vec<String> {
+    render_at("guide/here.md", body)
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn inline_shortcodes_render_their_template() {
+    check(
+        "Pay {{ tag(text=\"late\", n=3, ok=true, list=[1, 'a']) }} again.\n\n{{ tag(text='alone') }}\n",
+        "<p>Pay <b>\"late\"</b> again.</p>\n<b>\"alone\"</b>\n",
+    );
+}
+
+#[test]
+fn shortcode_bodies_are_markdown_of_the_page() {
+    check(
+        "{% box(title=\"Key\") %}\nRead [risk](risk.md) **first**.\n{% end %}\n\nAfter.\n",
+        "<aside data-title=\"Key\"><p>Read <a href=\"/guide/risk/\">risk</a> <strong>first</strong>.</p>\n</aside>\n<p>After.</p>\n",
+    );
+}
+
+#[test]
+fn shortcodes_in_code_and_escaped_calls_stay_as_written() {
+    check(
+        "`{{ tag(text=1) }}` and {{/* tag(text=2) */}}\n\n```text\n{{ nope() }}\n{%/* box() */%}\n```\n",
+        "<p><code>{{ tag(text=1) }}</code> and {{ tag(text=2) }}</p>\n<pre class=\"code\" data-lang=\"text\"><code>{{ nope() }}\n{% box() %}\n</code></pre>\n",
+    );
+}
+
+#[test]
+fn unknown_shortcodes_and_bad_arguments_are_located_errors() {
+    assert_eq!(
+        messages("One.\n\n{{ tga(text=\"x\") }}\n"),
+        ["content/guide/here.md:3:1: error: unknown shortcode `tga` (hint: did you mean `tag`?)"]
+    );
+    assert_eq!(
+        messages("{{ tag(text=late) }}\n"),
+        [
+            "content/guide/here.md:1:13: error: the value of `text` is not text in quotes, a number, true, false or a list (hint: write arguments as key=\"text\", key=3, key=true or key=[\"a\", \"b\"], separated by commas)"
+        ]
+    );
+    assert_eq!(
+        messages("{{ tag() }}\n"),
+        [
+            "content/guide/here.md:1:1: error: the shortcode `tag` failed: Variable `text` not found (hint: check the call's arguments against the variables its template uses)"
+        ]
+    );
+    assert_eq!(
+        messages("{% box(title=\"a\") %}\nNo end.\n"),
+        [
+            "content/guide/here.md:1:1: error: the shortcode `box` has no `{% end %}` (hint: end its body with `{% end %}` on a line of its own)"
+        ]
+    );
+}
+
+#[test]
+fn call_like_text_is_kept_with_a_warning_and_a_way_to_write_it() {
+    let rendered = render_at(
+        "guide/here.md",
+        "Intro.\n\n{{< figure src=\"a.png\" >}}\n\n{{#include ../x.rs}}\n\nHi {{ page.title }}.\n",
+    );
+    let warnings: Vec<String> = rendered
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(warnings.len(), 3, "{warnings:?}");
+    assert!(warnings[0].starts_with("content/guide/here.md:3:1: warning: `{{< figure src=\"a.png\" >}}` looks like a shortcode call but is not one"), "{}", warnings[0]);
+    assert!(warnings[0].contains("Hugo shortcodes"), "{}", warnings[0]);
+    assert!(
+        warnings[1].contains("mdBook's `{{#include}}`"),
+        "{}",
+        warnings[1]
+    );
+    assert!(
+        warnings[2].contains("write `{{/* ... */}}`"),
+        "{}",
+        warnings[2]
+    );
+    assert!(
+        rendered.html.contains("{{#include ../x.rs}}"),
+        "{}",
+        rendered.html
+    );
+}
+
+#[test]
+fn errors_after_a_shortcode_keep_their_place_in_the_file() {
+    assert_eq!(
+        messages("{{ tag(text=\"a long argument that shifts offsets\") }} [x](missing.md)\n"),
+        [
+            "content/guide/here.md:1:55: error: link to a missing page `missing.md` (content/guide/missing.md) (hint: check the path: it is relative to this file's folder, as on GitHub)"
+        ]
+    );
+}
+
+#[test]
+fn github_alerts_become_labelled_callouts() {
+    check(
+        "> [!WARNING]\n> Keep **every** receipt.\n\n> A plain quote.\n",
+        "<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>\n<p>Keep <strong>every</strong> receipt.</p>\n</div>\n<blockquote>\n<p>A plain quote.</p>\n</blockquote>\n",
+    );
+    for (marker, class, title) in [
+        ("NOTE", "note", "Note"),
+        ("TIP", "tip", "Tip"),
+        ("IMPORTANT", "important", "Important"),
+        ("CAUTION", "caution", "Caution"),
+    ] {
+        let html = render_at("a.md", &format!("> [!{marker}]\n> Text.\n")).html;
+        assert!(
+            html.starts_with(&format!("<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>")),
+            "{html}"
+        );
+    }
+}
+
+#[test]
+fn math_becomes_mathml_and_prices_stay_text() {
+    let rendered = render_at("a.md", "Area: $\\pi r^2$.\n\n$$\nx = \\frac{1}{2}\n$$\n");
+    assert!(
+        rendered.diagnostics.is_empty(),
+        "{:?}",
+        rendered.diagnostics
+    );
+    assert!(
+        rendered.html.contains("<p>Area: <math"),
+        "{}",
+        rendered.html
+    );
+    assert!(rendered.html.contains("<mfrac>"), "{}", rendered.html);
+    check(
+        "A day rate of $160 is about $17.78 an hour; fuel costs $45.\n",
+        "<p>A day rate of $160 is about $17.78 an hour; fuel costs $45.</p>\n",
+    );
+}
+
+#[test]
+fn bad_math_is_a_located_error() {
+    let rendered = render_at("guide/here.md", "Ratio $\\frac{1}$ here.\n");
+    let messages: Vec<String> = rendered
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].starts_with("content/guide/here.md:1:7: error: this math does not parse:"),
+        "{}",
+        messages[0]
+    );
+}
+
+#[test]
+fn words_split_by_punctuation_count_once() {
+    assert_eq!(render_at("a.md", "It's $5 and don't.\n").word_count, 4);
 }

@@ -19,7 +19,10 @@ pub fn sitemap(config: &Config, site: &Site) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for (_, doc) in site.documents() {
+    for (_, doc) in site
+        .documents()
+        .filter(|(_, d)| d.meta.redirect_to.is_none())
+    {
         let loc = xml_escape(&config.permalink(&doc.url));
         let _ = write!(xml, "  <url><loc>{loc}</loc>");
         if let Some(date) = doc.meta.updated.or(doc.meta.date) {
@@ -66,8 +69,8 @@ pub fn atom(config: &Config, site: &Site) -> String {
             "  <entry>\n    <title>{}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{link}\"/>\n    <id>{link}</id>\n    <published>{published}</published>\n    <updated>{updated}</updated>\n",
             xml_escape(&doc.meta.title),
         );
-        if let Some(description) = &doc.meta.description {
-            let _ = writeln!(xml, "    <summary>{}</summary>", xml_escape(description));
+        if let Some(summary) = doc.meta.description.as_ref().or(doc.meta.summary.as_ref()) {
+            let _ = writeln!(xml, "    <summary>{}</summary>", xml_escape(summary));
         }
         xml.push_str("  </entry>\n");
     }

@@ -66,7 +66,7 @@ pub struct SiteFiles<'a> {
     pub pages: &'a [String],
     /// Page path -> the files of the site it loads, in document order.
     pub loads: &'a HashMap<String, Vec<String>>,
-    /// Pages whose front matter says `offline = false`.
+    /// Pages never saved: those whose front matter says `offline = false`, and redirect pages.
     pub opted_out: &'a HashSet<String>,
     /// Compressed copies of other files (never requested by browsers: not listed anywhere).
     pub copies: &'a HashSet<String>,

@@ -195,7 +195,17 @@ impl Preview {
             ),
             OutputFile::new("atom.xml".into(), feeds::atom(&config, &site).into_bytes()),
         ];
-        for file in pages.into_iter().flatten().chain(extra).chain(assets.files) {
+        let listings = render::render_listings_and_redirects(&input, &shared)
+            .into_iter()
+            .collect::<Result<Vec<_>, Diagnostic>>()
+            .map_err(Diagnostics::from)?;
+        for file in pages
+            .into_iter()
+            .flatten()
+            .chain(extra)
+            .chain(listings)
+            .chain(assets.files)
+        {
             let (path, bytes) = bytes_of(file).map_err(Diagnostics::from)?;
             files.insert(path, bytes);
         }
@@ -247,6 +257,7 @@ impl Preview {
             links: &c.links,
             embeds: &c.embeds,
             highlighter: &self.highlighter,
+            shortcodes: &c.theme,
         };
         let mut body = markdown::render(&doc, id, &cx);
         let mut errors: Diagnostics = body.diagnostics.iter().cloned().collect();
@@ -324,6 +335,10 @@ fn same_listing(old: &Document, new: &Document) -> bool {
         && a.updated == b.updated
         && a.weight == b.weight
         && a.draft == b.draft
+        && a.summary == b.summary
+        && a.tags == b.tags
+        && a.aliases == b.aliases
+        && a.redirect_to == b.redirect_to
 }
 
 fn set_document(site: &mut Site, id: DocId, doc: Document) {
