@@ -10,7 +10,7 @@ use std::fs;
 use std::path::PathBuf;
 
 use plumb::BuildOptions;
-use plumb::checklist::{self, Answers};
+use plumb::checklist;
 use plumb::diagnostic::Source;
 
 fn content_files(ext: &str) -> Vec<PathBuf> {
@@ -49,28 +49,11 @@ fn worked_examples_get_the_verdict_their_article_states() {
     let path = "content/checklists/independence.toml";
     let text = fs::read_to_string(common::repo().join(path)).expect("criteria");
     let independence = checklist::parse(&Source::new(path, text)).expect("valid criteria");
-    let mut examples = 0;
-    for file in content_files("md") {
-        let text = fs::read_to_string(&file).expect("page");
-        let Some(header) = text
-            .strip_prefix("+++\n")
-            .and_then(|t| t.split("\n+++\n").next())
-        else {
-            continue;
-        };
-        let front: toml::Table = toml::from_str(header).expect("front matter");
-        let Some(example) = front.get("extra").and_then(|e| e.get("example")) else {
-            continue;
-        };
-        examples += 1;
-        assert_eq!(example["checklist"].as_str(), Some("independence"));
-        let answers: Answers = example["answers"]
-            .as_table()
-            .expect("answers")
-            .iter()
-            .map(|(q, a)| (q.clone(), a.as_str().expect("option id").to_owned()))
-            .collect();
-        for (question, option) in &answers {
+    let examples = common::worked_examples();
+    for example in &examples {
+        let (file, answers) = (&example.file, &example.answers);
+        assert_eq!(example.checklist, "independence");
+        for (question, option) in answers {
             let known = independence
                 .questions
                 .iter()
@@ -82,7 +65,7 @@ fn worked_examples_get_the_verdict_their_article_states() {
                 file.display()
             );
         }
-        let outcome = checklist::score(&independence, &answers);
+        let outcome = checklist::score(&independence, answers);
         assert_eq!(
             outcome.answered,
             outcome.visible,
@@ -91,15 +74,16 @@ fn worked_examples_get_the_verdict_their_article_states() {
         );
         assert_eq!(
             outcome.band.as_deref(),
-            example["verdict"].as_str(),
+            Some(example.verdict.as_str()),
             "{}: scored {:?}",
             file.display(),
             outcome.overall
         );
     }
     assert!(
-        examples >= 3,
-        "at least three worked examples, found {examples}"
+        examples.len() >= 3,
+        "at least three worked examples, found {}",
+        examples.len()
     );
 }
 

@@ -124,41 +124,14 @@ fn realistic_cases(id: &str) -> Vec<Case> {
 
 /// The worked examples of the guide for checklist `id`: their answers and stated verdict.
 fn worked_examples(id: &str) -> Vec<(String, String, Answers)> {
-    let mut examples = Vec::new();
-    for entry in walkdir::WalkDir::new(common::repo().join("content"))
-        .sort_by_file_name()
+    common::worked_examples()
         .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
-    {
-        let text = fs::read_to_string(entry.path()).expect("page");
-        let Some(header) = text
-            .strip_prefix("+++\n")
-            .and_then(|t| t.split("\n+++\n").next())
-        else {
-            continue;
-        };
-        let front: toml::Table = toml::from_str(header).expect("front matter");
-        let Some(example) = front.get("extra").and_then(|e| e.get("example")) else {
-            continue;
-        };
-        if example["checklist"].as_str() != Some(id) {
-            continue;
-        }
-        let answers: Answers = example["answers"]
-            .as_table()
-            .expect("answers")
-            .iter()
-            .map(|(q, a)| (q.clone(), a.as_str().expect("option id").to_owned()))
-            .collect();
-        let name = format!(
-            "worked example {}",
-            front["title"].as_str().unwrap_or_default()
-        );
-        let verdict = example["verdict"].as_str().unwrap_or_default().to_owned();
-        examples.push((name, verdict, answers));
-    }
-    examples
+        .filter(|example| example.checklist == id)
+        .map(|example| {
+            let name = format!("worked example {}", example.title);
+            (name, example.verdict, example.answers)
+        })
+        .collect()
 }
 
 fn vectors_for(path: &str) -> (String, Value, Vec<checklist::Outcome>) {

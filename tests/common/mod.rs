@@ -118,3 +118,55 @@ pub fn main_of(html: &str) -> &str {
 pub fn lines(diagnostics: &Diagnostics) -> String {
     diagnostics.iter().map(|d| format!("{d}\n")).collect()
 }
+
+/// A worked example of the guide: a page whose front matter's `[extra.example]` gives a
+/// checklist's answers and the verdict its text states.
+pub struct WorkedExample {
+    pub file: PathBuf,
+    pub title: String,
+    pub checklist: String,
+    pub verdict: String,
+    pub answers: plumb::checklist::Answers,
+}
+
+/// Every worked example of the shipped guide's `content/`, in file name order.
+pub fn worked_examples() -> Vec<WorkedExample> {
+    let mut examples = Vec::new();
+    for entry in walkdir::WalkDir::new(repo().join("content"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+    {
+        let text = fs::read_to_string(entry.path()).expect("page");
+        let Some(header) = text
+            .strip_prefix("+++\n")
+            .and_then(|t| t.split("\n+++\n").next())
+        else {
+            continue;
+        };
+        let front: toml::Table = toml::from_str(header).expect("front matter");
+        let Some(example) = front.get("extra").and_then(|e| e.get("example")) else {
+            continue;
+        };
+        let text_of = |value: Option<&toml::Value>| {
+            value
+                .and_then(toml::Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        examples.push(WorkedExample {
+            file: entry.into_path(),
+            title: text_of(front.get("title")),
+            checklist: text_of(example.get("checklist")),
+            verdict: text_of(example.get("verdict")),
+            answers: example["answers"]
+                .as_table()
+                .expect("answers")
+                .iter()
+                .map(|(q, a)| (q.clone(), a.as_str().expect("option id").to_owned()))
+                .collect(),
+        });
+    }
+    examples
+}
