@@ -355,7 +355,11 @@ fn run<S: Sink>(
             let loads = page_loads.local(&file.path, &config.base_path);
             first_loads.page(&file.path, bytes, &loads);
             lock(&seen.loads).insert(file.path.clone(), loads);
-        } else if let Some(bytes) = &text {
+        } else if let Some(bytes) = &text
+            && !precache::NOT_SAVED.contains(&file.path.as_str())
+        {
+            // The sitemap and the feed grow with the site and no page loads them: compressing
+            // them to measure a first visit would cost time for nothing.
             first_loads.text(&file.path, bytes);
         }
         let accept = |file: OutputFile| {
