@@ -31,8 +31,6 @@ pub struct Built {
     /// Warnings (a build with errors returns them instead of a `Built`).
     pub diagnostics: Diagnostics,
     pub timings: Timings,
-    /// Bytes the service worker precaches, when the site works offline.
-    pub offline_bytes: Option<u64>,
     /// What the service worker saves, when the site works offline.
     pub offline: Option<OfflineSummary>,
     pub heaviest: Option<FirstLoad>,
@@ -60,7 +58,6 @@ pub struct Summary {
     pub warnings: Diagnostics,
     pub timings: Timings,
     pub elapsed: Duration,
-    pub offline_bytes: Option<u64>,
     pub offline: Option<OfflineSummary>,
     pub heaviest: Option<FirstLoad>,
 }
@@ -176,7 +173,6 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         warnings: run.diagnostics,
         timings: run.timings,
         elapsed: start.elapsed(),
-        offline_bytes: run.offline.as_ref().map(|o| o.ahead_bytes),
         offline: run.offline,
         heaviest: run.heaviest,
     })
@@ -198,7 +194,6 @@ pub fn compile(options: &BuildOptions) -> Result<Built, Diagnostics> {
         site: run.site,
         diagnostics: run.diagnostics,
         timings: run.timings,
-        offline_bytes: run.offline.as_ref().map(|o| o.ahead_bytes),
         offline: run.offline,
         heaviest: run.heaviest,
     })

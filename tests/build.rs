@@ -189,7 +189,7 @@ fn checklist_pages_and_embeds() {
 fn offline_files_are_written() {
     let site = Fixture::new("basic");
     let summary = site.build().expect("builds");
-    assert!(summary.offline_bytes.expect("offline on by default") > 1000);
+    assert!(summary.offline.expect("offline on by default").ahead_bytes > 1000);
     let manifest: serde_json::Value =
         serde_json::from_str(&site.read("manifest.webmanifest")).expect("json");
     assert_eq!(manifest["start_url"], "./");
@@ -424,7 +424,7 @@ fn offline_can_be_turned_off() {
         "site.toml",
         &config.replace("theme = \"plain\"", "theme = \"plain\"\noffline = false"),
     );
-    assert_eq!(site.build().expect("builds").offline_bytes, None);
+    assert!(site.build().expect("builds").offline.is_none());
     assert!(!site.output().join("sw.js").exists());
     assert!(!site.read("index.html").contains("manifest"));
 }
