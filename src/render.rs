@@ -269,15 +269,8 @@ fn summary(doc: &Document) -> Value {
 
 /// The sections in tree order, each with its pages only when it is `current`.
 fn nav_for(site: &Site, current: usize) -> Value {
-    let mut order = Vec::with_capacity(site.sections.len());
-    let mut stack = vec![(0usize, 0usize)];
-    while let Some((section, depth)) = stack.pop() {
-        order.push((section, depth));
-        for &child in site.sections[section].subsections.iter().rev() {
-            stack.push((child, depth + 1));
-        }
-    }
-    let entries = order
+    let entries = site
+        .sections_in_order()
         .into_iter()
         .map(|(i, depth)| {
             let section = &site.sections[i];

@@ -98,6 +98,23 @@ impl Site {
         (prev, list.get(position + 1).copied())
     }
 
+    /// The sections in tree order (each before its subsections, depth first), with their depth
+    /// below the root.
+    pub fn sections_in_order(&self) -> Vec<(usize, usize)> {
+        let mut order = Vec::with_capacity(self.sections.len());
+        let mut stack = if self.sections.is_empty() {
+            Vec::new()
+        } else {
+            vec![(0, 0)]
+        };
+        while let Some((section, depth)) = stack.pop() {
+            order.push((section, depth));
+            let children = self.sections[section].subsections.iter().rev();
+            stack.extend(children.map(|&child| (child, depth + 1)));
+        }
+        order
+    }
+
     /// Every document, sections first, with a stable identity for each.
     pub fn documents(&self) -> impl Iterator<Item = (DocId, &Document)> {
         let sections = self

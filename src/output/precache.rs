@@ -169,14 +169,10 @@ const NOT_FOUND: &str = "404.html";
 /// followed by its pages, subsections depth first). Pages with `offline = false` are left out.
 pub fn reading_order(site: &Site) -> Vec<String> {
     let mut documents = Vec::with_capacity(site.sections.len() + site.pages.len());
-    let mut stack = vec![0usize];
-    while let Some(section) = stack.pop() {
-        let Some(this) = site.sections.get(section) else {
-            continue;
-        };
+    for (section, _) in site.sections_in_order() {
+        let this = &site.sections[section];
         documents.push(&this.doc);
         documents.extend(this.pages.iter().map(|&p| &site.pages[p].doc));
-        stack.extend(this.subsections.iter().rev());
     }
     let (checklists, others): (Vec<_>, Vec<_>) = documents
         .into_iter()
