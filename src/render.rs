@@ -19,6 +19,7 @@ use crate::output::OutputFile;
 use crate::theme::Theme;
 use crate::urls::{LinkStyle, Rewriter};
 
+pub mod nav;
 pub mod slow;
 pub use slow::SlowPages;
 
@@ -190,7 +191,7 @@ impl Shared {
         let page_summaries = input.site.pages.iter().map(|p| summary(&p.doc)).collect();
         let nav: Vec<Value> = (0..=input.site.sections.len())
             .into_par_iter()
-            .map(|current| nav_for(input.site, current))
+            .map(|current| nav::for_section(input.site, Some(current)))
             .collect();
         let nav_html = if input.theme.has_template(NAV_TEMPLATE) {
             let rendered: Result<Vec<NavHtml>, Diagnostic> = nav
@@ -265,34 +266,6 @@ fn summary(doc: &Document) -> Value {
         "summary": doc.meta.summary,
         "date": doc.meta.date.map(|d| d.day()),
     })
-}
-
-/// The sections in tree order, each with its pages only when it is `current`.
-fn nav_for(site: &Site, current: usize) -> Value {
-    let entries = site
-        .sections_in_order()
-        .into_iter()
-        .map(|(i, depth)| {
-            let section = &site.sections[i];
-            let pages: Vec<Value> = if i == current {
-                section
-                    .pages
-                    .iter()
-                    .map(|&p| json!({"title": site.pages[p].doc.meta.title, "url": site.pages[p].doc.url}))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            json!({
-                "title": section.doc.meta.title,
-                "url": section.doc.url,
-                "depth": depth,
-                "current": i == current,
-                "pages": pages,
-            })
-        })
-        .collect();
-    Value::Array(entries)
 }
 
 /// Renders one document through its template, as the file to publish.
