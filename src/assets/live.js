@@ -1,7 +1,9 @@
 // The dev server's live reload, injected by `plumb serve` only: it follows the server over a
-// websocket, reloads the page after a content change (keeping the scroll position), swaps
-// stylesheets after a CSS change without a reload, and shows a build error over the page until
-// it is fixed. It reconnects on its own when the server restarts.
+// websocket, tells it which page is open (so that page is rebuilt first), updates the page in
+// place after a content change (a DOM morph that keeps scroll, focus and typed answers; a full
+// reload, keeping the scroll position, when the head, a script or a checklist's form changed),
+// swaps stylesheets after a CSS change without a reload, and shows a build error over the page
+// until it is fixed. It reconnects on its own when the server restarts.
 (function () {
   "use strict";
   var scrollKey = "plumb-scroll:" + location.pathname;
@@ -19,6 +21,80 @@
   function reload() {
     sessionStorage.setItem(scrollKey, String(window.scrollY));
     location.reload();
+  }
+
+  // The page as the server sent it last: what a new version is compared with. Scripts change
+  // the live DOM (a checklist's answers), so the live DOM cannot tell what the server changed.
+  var served = null;
+
+  function fetchPage() {
+    return fetch(location.href, { cache: "no-store" }).then(function (response) {
+      if (!response.ok) throw new Error("status " + response.status);
+      return response.text();
+    }).then(function (text) {
+      return new DOMParser().parseFromString(text, "text/html");
+    });
+  }
+
+  // What only a reload applies: the head (less this script, whose build number changes), every
+  // script, and each checklist's form, which its script owns once the page has loaded.
+  function reloadSignature(doc) {
+    var head = doc.head.cloneNode(true);
+    head.querySelectorAll('script[src="/__plumb/live.js"]').forEach(function (s) { s.remove(); });
+    var parts = [head.innerHTML];
+    doc.body.querySelectorAll("script, [data-checklist]").forEach(function (element) {
+      parts.push(element.outerHTML);
+    });
+    return parts.join("\n");
+  }
+
+  // Elements the page's scripts own: morphing leaves them as they are.
+  function isOwned(node) {
+    return node.nodeType === 1 && (node.hasAttribute("data-checklist") || node.id === "plumb-error");
+  }
+
+  function sameKind(live, next) {
+    return live.nodeType === next.nodeType && live.nodeName === next.nodeName &&
+      (live.nodeType !== 1 || live.id === next.id);
+  }
+
+  // Brings `live`'s children to `next`'s, position by position; an element keeps its identity
+  // (and so its listeners, focus and typed value) when its tag and id stay the same.
+  function morphChildren(live, next) {
+    var liveNodes = Array.prototype.filter.call(live.childNodes, function (n) { return !(n.nodeType === 1 && n.id === "plumb-error"); });
+    var nextNodes = Array.prototype.slice.call(next.childNodes);
+    nextNodes.forEach(function (nextNode, i) {
+      var liveNode = liveNodes[i];
+      if (!liveNode) live.appendChild(document.importNode(nextNode, true));
+      else if (!sameKind(liveNode, nextNode)) liveNode.replaceWith(document.importNode(nextNode, true));
+      else morphNode(liveNode, nextNode);
+    });
+    liveNodes.slice(nextNodes.length).forEach(function (extra) { extra.remove(); });
+  }
+
+  function morphNode(live, next) {
+    if (live.nodeType !== 1) {
+      if (live.nodeValue !== next.nodeValue) live.nodeValue = next.nodeValue;
+      return;
+    }
+    if (isOwned(live)) return;
+    Array.prototype.slice.call(live.attributes).forEach(function (attribute) {
+      if (!next.hasAttribute(attribute.name)) live.removeAttribute(attribute.name);
+    });
+    Array.prototype.forEach.call(next.attributes, function (attribute) {
+      if (live.getAttribute(attribute.name) !== attribute.value) live.setAttribute(attribute.name, attribute.value);
+    });
+    morphChildren(live, next);
+  }
+
+  // Shows the server's new version of the page: in place when only the body's markup changed.
+  function update() {
+    fetchPage().then(function (next) {
+      if (served === null || reloadSignature(next) !== reloadSignature(served)) return reload();
+      if (document.title !== next.title) document.title = next.title;
+      morphChildren(document.body, next.body);
+      served = next;
+    }).catch(reload);
   }
 
   function swapStylesheets() {
@@ -58,15 +134,20 @@
 
   function connect() {
     var socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/__plumb/socket");
+    socket.onopen = function () {
+      socket.send(JSON.stringify({ kind: "open", path: location.pathname }));
+    };
     socket.onmessage = function (event) {
       var message = JSON.parse(event.data);
       if (message.kind === "hello") {
         if (version !== null && version !== message.version) return reload();
         version = message.version;
         if (message.error) showError(message.error); else hideError();
+        if (served === null) fetchPage().then(function (doc) { served = doc; }).catch(function () {});
       } else if (message.kind === "reload") {
         version = message.version;
-        reload();
+        hideError();
+        update();
       } else if (message.kind === "css") {
         version = message.version;
         hideError();
