@@ -20,6 +20,7 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::time::{Instant, MissedTickBehavior, interval_at, timeout};
 
 use super::guard::Allowed;
+use super::open::OpenPages;
 use super::preview::Files;
 
 /// How often an open page is pinged.
@@ -45,6 +46,16 @@ pub struct Snapshot {
 pub struct Live {
     pub snapshot: Arc<RwLock<Arc<Snapshot>>>,
     pub events: broadcast::Sender<String>,
+    /// The pages whose sockets are connected, for the rebuild to do first.
+    pub open: OpenPages,
+}
+
+/// What a page says on its socket.
+#[derive(serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum PageMessage {
+    /// The page at this URL path is the one the socket belongs to.
+    Open { path: String },
 }
 
 impl Live {
@@ -128,6 +139,8 @@ async fn follow(mut socket: WebSocket, live: Live) {
     let mut ping = interval_at(Instant::now() + PING_EVERY, PING_EVERY);
     ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut heard = Instant::now();
+    // Registered as open until the socket ends.
+    let mut opened = None;
     loop {
         tokio::select! {
             event = events.recv() => {
@@ -143,7 +156,15 @@ async fn follow(mut socket: WebSocket, live: Live) {
             }
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Close(_)) | Err(_)) | None => return,
-                Some(Ok(_)) => heard = Instant::now(),
+                Some(Ok(message)) => {
+                    heard = Instant::now();
+                    if let Message::Text(text) = message
+                        && let Ok(PageMessage::Open { path }) = serde_json::from_str(text.as_str())
+                    {
+                        // A page's later message replaces its first; a bad path keeps it.
+                        opened = live.open.open(&path).or(opened);
+                    }
+                }
             },
             _ = ping.tick() => {
                 let ping = timeout(PONG_WITHIN, socket.send(Message::Ping(Default::default())));

@@ -8,6 +8,7 @@
 
 mod guard;
 mod http;
+mod open;
 pub mod plan;
 mod preview;
 
@@ -88,6 +89,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Diagnostics> {
     let live = Live {
         snapshot: Arc::new(RwLock::new(Arc::new(Snapshot::default()))),
         events: broadcast::channel(64).0,
+        open: open::OpenPages::default(),
     };
     if options.port != 0 && address.port() != options.port {
         eprintln!(
@@ -111,6 +113,8 @@ pub fn serve(options: ServeOptions) -> Result<(), Diagnostics> {
         open_browser(&url);
     }
 
+    let early = live.clone();
+    preview.on_first_pages(Box::new(move |files| publish_early(&early, files)));
     let rebuilds = live.clone();
     std::thread::spawn(move || rebuild_loop(&root, &mut preview, &rebuilds, &batches));
 
@@ -190,7 +194,7 @@ fn rebuild_loop(
             .output_dir()
             .map_or_else(|| root.join("public"), PathBuf::from);
         let theme = preview.theme_name().unwrap_or("guide").to_owned();
-        let mut plan = plan::plan(root, &output, &theme, &changed);
+        let mut plan = plan::plan(root, &output, &theme, &changed, &live.open.paths());
         if plan.is_empty() {
             continue;
         }
@@ -265,6 +269,26 @@ fn publish(live: &Live, preview: &Preview, result: Result<bool, &Diagnostics>, v
             );
         }
     }
+}
+
+/// Publishes the open pages of a rebuild still under way, as the build they will belong to
+/// (the same number the finished rebuild gets): open pages update now, and again, to the same
+/// content, when the rest is done.
+fn publish_early(live: &Live, files: &preview::Files) {
+    let current = live.current();
+    if current.error.is_some() {
+        return;
+    }
+    let version = current.version + 1;
+    let snapshot = Snapshot {
+        files: Arc::new(files.clone()),
+        error: None,
+        version,
+    };
+    live.publish(
+        snapshot,
+        serde_json::json!({"kind": "reload", "version": version}).to_string(),
+    );
 }
 
 fn open_browser(url: &str) {

@@ -10,6 +10,9 @@
 //! - A static file, or a file beside the pages in `content/`, is copied alone.
 //! - Anything else (the output folder, hidden files, editors' swap files, other themes) is not
 //!   the site's, and is ignored.
+//! - Whatever the change, the pages open in a browser (their live-reload sockets say which) are
+//!   rendered and published first, and the rest after them: an author sees the edit where they
+//!   look without waiting for the pages nobody has open.
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
@@ -25,6 +28,9 @@ pub struct RebuildPlan {
     pub pages: BTreeSet<PathBuf>,
     /// Static files changed (or removed), below the root.
     pub statics: BTreeSet<PathBuf>,
+    /// The output paths of the pages open in a browser (`guide/risk/index.html`), to render and
+    /// publish before the rest. Empty when nothing is to be rebuilt.
+    pub first: Vec<String>,
 }
 
 impl RebuildPlan {
@@ -38,8 +44,24 @@ impl RebuildPlan {
 }
 
 /// Plans the work for `changed` (absolute paths) in the site at `root`, wearing `theme`, whose
-/// output (which the planner ignores) is `output`.
-pub fn plan(root: &Path, output: &Path, theme: &str, changed: &[PathBuf]) -> RebuildPlan {
+/// output (which the planner ignores) is `output`, while the pages at the output paths `open`
+/// are open in a browser.
+pub fn plan(
+    root: &Path,
+    output: &Path,
+    theme: &str,
+    changed: &[PathBuf],
+    open: &[String],
+) -> RebuildPlan {
+    let mut plan = changed_files(root, output, theme, changed);
+    if !plan.is_empty() {
+        plan.first = open.to_vec();
+    }
+    plan
+}
+
+/// The plan's work for each changed file.
+fn changed_files(root: &Path, output: &Path, theme: &str, changed: &[PathBuf]) -> RebuildPlan {
     let mut plan = RebuildPlan::default();
     for path in changed {
         let Ok(relative) = path.strip_prefix(root) else {
@@ -99,7 +121,7 @@ mod tests {
     fn check(changed: &[&str], full: Option<&str>, pages: &[&str], statics: &[&str]) {
         let root = Path::new("/site");
         let paths: Vec<PathBuf> = changed.iter().map(|p| root.join(p)).collect();
-        let plan = plan(root, &root.join("public"), "guide", &paths);
+        let plan = plan(root, &root.join("public"), "guide", &paths, &[]);
         assert_eq!(plan.full.as_deref(), full, "{changed:?}");
         let as_strings = |set: &BTreeSet<PathBuf>| {
             set.iter()
@@ -159,6 +181,36 @@ mod tests {
             &[],
             &["content/guide/pic.png"],
         );
+    }
+
+    #[test]
+    fn open_pages_come_first_for_every_kind_of_change() {
+        let root = Path::new("/site");
+        let open = ["guide/risk/index.html".to_owned(), "index.html".to_owned()];
+        for changed in [
+            "site.toml",
+            "themes/guide/templates/base.html",
+            "content/checklists/independence.toml",
+            "content/guide/risk.md",
+            "static/style.css",
+        ] {
+            let plan = plan(
+                root,
+                &root.join("public"),
+                "guide",
+                &[root.join(changed)],
+                &open,
+            );
+            assert_eq!(plan.first, open, "{changed}");
+        }
+        let ignored = plan(
+            root,
+            &root.join("public"),
+            "guide",
+            &[root.join("README.md")],
+            &open,
+        );
+        assert!(ignored.is_empty() && ignored.first.is_empty());
     }
 
     #[test]

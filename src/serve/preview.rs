@@ -56,11 +56,18 @@ struct Compiled {
     bodies: Vec<Rendered>,
 }
 
+/// Shows the open pages of a full rebuild before the rest are rendered: the files as they
+/// will be, but for the pages not yet rendered, which are still the last build's.
+pub type Early = Box<dyn FnMut(&Files) + Send>;
+
 pub struct Preview {
     options: BuildOptions,
     highlighter: Highlighter,
     compiled: Option<Compiled>,
     files: Files,
+    /// The output paths to render first (the open pages), from the plan being applied.
+    first: Vec<String>,
+    early: Option<Early>,
 }
 
 impl Preview {
@@ -70,7 +77,14 @@ impl Preview {
             highlighter: Highlighter::default(),
             compiled: None,
             files: Files::new(),
+            first: Vec::new(),
+            early: None,
         }
+    }
+
+    /// Calls `early` in each full rebuild once the plan's open pages are rendered.
+    pub fn on_first_pages(&mut self, early: Early) {
+        self.early = Some(early);
     }
 
     pub fn files(&self) -> &Files {
@@ -89,6 +103,7 @@ impl Preview {
 
     /// Brings the preview up to date with `plan`. On error, the previous files stay.
     pub fn apply(&mut self, plan: &RebuildPlan) -> Result<Rebuilt, Diagnostics> {
+        self.first.clone_from(&plan.first);
         if let Some(why) = &plan.full {
             return self.full().map(|()| Rebuilt {
                 what: format!("everything ({why})"),
@@ -173,11 +188,32 @@ impl Preview {
                 ..r.clone()
             })
             .collect();
-        let pages: Vec<Result<OutputFile, Diagnostic>> = ids
-            .into_par_iter()
-            .zip(bodies.into_par_iter())
-            .map(|(id, body)| render::render_document(&input, &shared, id, body))
-            .collect();
+        let (first, rest): (Vec<_>, Vec<_>) = ids.into_iter().zip(bodies).partition(|(id, _)| {
+            let path = render::page_path(&site.document(*id).url);
+            self.first.contains(&path)
+        });
+        let render = |documents: Vec<(DocId, Rendered)>| -> Vec<Result<OutputFile, Diagnostic>> {
+            documents
+                .into_par_iter()
+                .map(|(id, body)| render::render_document(&input, &shared, id, body))
+                .collect()
+        };
+        let mut pages = render(first);
+        if let Some(early) = self.early.as_mut()
+            && !pages.is_empty()
+            && pages.iter().all(Result::is_ok)
+        {
+            let mut files = self.files.clone();
+            for file in pages.iter().flatten() {
+                let bytes: Arc<[u8]> = match &file.contents {
+                    Contents::Bytes(bytes) => bytes.as_slice().into(),
+                    Contents::Copy(_) => continue,
+                };
+                files.insert(file.path.clone(), bytes);
+            }
+            early(&files);
+        }
+        pages.extend(render(rest));
         let mut errors: Diagnostics = pages
             .iter()
             .filter_map(|p| p.as_ref().err().cloned())
@@ -207,6 +243,12 @@ impl Preview {
             .chain(assets.files)
         {
             let (path, bytes) = bytes_of(file).map_err(Diagnostics::from)?;
+            // Unchanged files keep the previous generation's bytes: the snapshot still being
+            // served and this one share them instead of holding two copies.
+            let bytes = match self.files.get(&path) {
+                Some(old) if **old == *bytes => old.clone(),
+                _ => bytes,
+            };
             files.insert(path, bytes);
         }
         let links = links_of(&site);
