@@ -228,6 +228,52 @@ pub struct Prepared {
 /// The pipeline up to templates: load -> checklists -> theme and assets -> markdown, with the
 /// link and anchor checks. `highlighter` keeps highlighted code across builds of one process.
 pub fn prepare(options: &BuildOptions, highlighter: &Highlighter) -> Result<Prepared, Diagnostics> {
+    let Compiled {
+        config,
+        site,
+        theme,
+        assets,
+        embeds,
+        mut diagnostics,
+        mut timings,
+    } = compile_site(options)?;
+    let rendered = timings.step("markdown", || {
+        render_markdown(&config, &site, &embeds, highlighter, &theme)
+    });
+    for body in &rendered {
+        diagnostics.extend(body.diagnostics.iter().cloned());
+    }
+    diagnostics.extend(check_anchors(&site, &rendered));
+    if diagnostics.has_errors() {
+        diagnostics.sort();
+        return Err(diagnostics);
+    }
+    Ok(Prepared {
+        config,
+        site,
+        theme,
+        assets,
+        embeds,
+        rendered,
+        diagnostics,
+        timings,
+    })
+}
+
+/// Everything compiled before markdown: the checked site, the theme ready to render, the
+/// assets and each checklist's form.
+struct Compiled {
+    config: Config,
+    site: Site,
+    theme: Theme,
+    assets: Assets,
+    embeds: Embeds,
+    diagnostics: Diagnostics,
+    timings: Timings,
+}
+
+/// The pipeline up to markdown: load -> checklists -> theme and assets.
+fn compile_site(options: &BuildOptions) -> Result<Compiled, Diagnostics> {
     let mut timings = Timings::default();
     let config = timings.step("config", || Config::load(options))?;
     let content = timings.step("load", || content::load(&config))?;
@@ -268,25 +314,16 @@ pub fn prepare(options: &BuildOptions, highlighter: &Highlighter) -> Result<Prep
     }
     theme.register_functions(Arc::new(assets.urls.clone()));
     let embeds = compile_embeds(&theme, &site, &checklists, &mut diagnostics);
-
-    let rendered = timings.step("markdown", || {
-        render_markdown(&config, &site, &embeds, highlighter, &theme)
-    });
-    for body in &rendered {
-        diagnostics.extend(body.diagnostics.iter().cloned());
-    }
-    diagnostics.extend(check_anchors(&site, &rendered));
     if diagnostics.has_errors() {
         diagnostics.sort();
         return Err(diagnostics);
     }
-    Ok(Prepared {
+    Ok(Compiled {
         config,
         site,
         theme,
         assets,
         embeds,
-        rendered,
         diagnostics,
         timings,
     })
@@ -298,16 +335,15 @@ fn run<S: Sink>(
     options: &BuildOptions,
     open: impl FnOnce(&Config) -> Result<S, Diagnostics>,
 ) -> Result<Run<S>, Diagnostics> {
-    let Prepared {
+    let Compiled {
         config,
         site,
         theme,
         assets,
-        rendered,
+        embeds,
         mut diagnostics,
         mut timings,
-        ..
-    } = prepare(options, &Highlighter::default())?;
+    } = compile_site(options)?;
 
     let sink = open(&config).map_err(|e| merged(&diagnostics, e))?;
     let seen = Seen::default();
@@ -398,7 +434,49 @@ fn run<S: Sink>(
         checklist_url: checklist_url.as_deref(),
         slow_pages: Some(&slow_pages),
     };
-    diagnostics.extend(timings.step("templates", || render::render_all(&input, rendered, &emit)));
+    // Each page's markdown is rendered just before its template, and only what the checks
+    // need is kept (heading ids, anchor links, diagnostics): holding every body until the
+    // templates ran was a third of a 100,000-page build's memory. A markdown error fails the
+    // build after the pages went to the sink, which never publishes a failed build.
+    let highlighter = Highlighter::default();
+    let links = links_of(&site);
+    let markdown = MarkdownInput {
+        cx: RenderContext {
+            smart_punctuation: config.smart_punctuation,
+            links: &links,
+            embeds: &embeds,
+            highlighter: &highlighter,
+            shortcodes: &theme,
+        },
+        embeds: &embeds,
+    };
+    let documents: Vec<DocId> = site.documents().map(|(id, _)| id).collect();
+    let checked: Vec<Mutex<Rendered>> = documents.iter().map(|_| Mutex::default()).collect();
+    let index: HashMap<DocId, usize> = documents
+        .iter()
+        .enumerate()
+        .map(|(i, &id)| (id, i))
+        .collect();
+    let body_of = |id: DocId| {
+        let body = markdown.render(site.document(id), id);
+        if let Some(&i) = index.get(&id) {
+            *lock(&checked[i]) = Rendered {
+                html: String::new(),
+                ..body.clone()
+            };
+        }
+        body
+    };
+    diagnostics.extend(timings.step("templates", || render::render_all(&input, &body_of, &emit)));
+    let checked: Vec<Rendered> = checked
+        .into_iter()
+        .map(|body| body.into_inner().unwrap_or_else(|e| e.into_inner()))
+        .collect();
+    for body in &checked {
+        diagnostics.extend(body.diagnostics.iter().cloned());
+    }
+    diagnostics.extend(check_anchors(&site, &checked));
+    drop(checked);
     let fixed = [
         ("sitemap.xml", feeds::sitemap(&config, &site)),
         ("atom.xml", feeds::atom(&config, &site)),
@@ -665,29 +743,49 @@ pub fn render_markdown(
     highlighter: &Highlighter,
     shortcodes: &dyn markdown::Shortcodes,
 ) -> Vec<Rendered> {
-    let links: Links = site
-        .documents()
-        .map(|(id, doc)| (doc.relative_path.clone(), (doc.url.clone(), id)))
-        .collect();
-    let cx = RenderContext {
-        smart_punctuation: config.smart_punctuation,
-        links: &links,
+    let links = links_of(site);
+    let markdown = MarkdownInput {
+        cx: RenderContext {
+            smart_punctuation: config.smart_punctuation,
+            links: &links,
+            embeds,
+            highlighter,
+            shortcodes,
+        },
         embeds,
-        highlighter,
-        shortcodes,
     };
     let documents: Vec<(DocId, &Document)> = site.documents().collect();
     documents
         .into_par_iter()
-        .map(|(id, doc)| match &doc.body {
-            Body::Markdown(_) => markdown::render(doc, id, &cx),
+        .map(|(id, doc)| markdown.render(doc, id))
+        .collect()
+}
+
+/// Every document by its content path, for `.md` links.
+fn links_of(site: &Site) -> Links {
+    site.documents()
+        .map(|(id, doc)| (doc.relative_path.clone(), (doc.url.clone(), id)))
+        .collect()
+}
+
+/// What rendering one document's markdown reads.
+struct MarkdownInput<'a> {
+    cx: RenderContext<'a>,
+    embeds: &'a Embeds,
+}
+
+impl MarkdownInput<'_> {
+    /// The markdown of `doc` as HTML; a checklist's page is its form.
+    fn render(&self, doc: &Document, id: DocId) -> Rendered {
+        match &doc.body {
+            Body::Markdown(_) => markdown::render(doc, id, &self.cx),
             Body::Checklist(checklist) => Rendered {
-                html: embeds.get(checklist).cloned().unwrap_or_default(),
+                html: self.embeds.get(checklist).cloned().unwrap_or_default(),
                 has_checklist: true,
                 ..Rendered::default()
             },
-        })
-        .collect()
+        }
+    }
 }
 
 /// Links to `#anchor`s, checked once every page has its heading ids.

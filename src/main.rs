@@ -7,6 +7,11 @@ use clap::{Args, Parser, Subcommand};
 use plumb::build::count;
 use plumb::{BuildOptions, Diagnostics};
 
+/// mimalloc instead of glibc's allocator: a 100,000-page build spent a sixth of its time in
+/// glibc's `malloc` searching free lists fragmented by many threads' page-sized strings.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A static site generator for educational guides with checklists.
 #[derive(Parser)]
 #[command(version, about)]

@@ -36,12 +36,11 @@ pub struct RenderInput<'a> {
 }
 
 /// Renders every document and the 404 page, handing each page to `emit` as soon as it is
-/// rendered, so a build never holds every page at once. `rendered` holds each document's
-/// markdown, in the order of [`Site::documents`]; it is consumed, since each body is written
-/// once.
+/// rendered, so a build never holds every page at once. `body_of` gives a document's markdown
+/// as HTML when its page renders, so a build never holds every body at once either.
 pub fn render_all(
     input: &RenderInput<'_>,
-    rendered: Vec<Rendered>,
+    body_of: &(dyn Fn(DocId) -> Rendered + Sync),
     emit: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
 ) -> Diagnostics {
     let shared = match Shared::new(input) {
@@ -51,9 +50,8 @@ pub fn render_all(
     let ids: Vec<DocId> = input.site.documents().map(|(id, _)| id).collect();
     let mut diagnostics: Diagnostics = ids
         .into_par_iter()
-        .zip(rendered.into_par_iter())
-        .filter_map(|(id, body)| {
-            render_document(input, &shared, id, body)
+        .filter_map(|id| {
+            render_document(input, &shared, id, body_of(id))
                 .and_then(emit)
                 .err()
         })

@@ -222,9 +222,21 @@ mod tests {
     #[test]
     fn a_big_site_opens_only_the_path_to_the_current_section() {
         // Section 2 holds 11..=16; from one of them, its siblings around it are listed.
-        check(10, 6, Some(15), 4, "0@0 1@1 2@1 13@2 14@2 15@2 16@2 +2@2/6 3@1 4@1 +0@1/10");
+        check(
+            10,
+            6,
+            Some(15),
+            4,
+            "0@0 1@1 2@1 13@2 14@2 15@2 16@2 +2@2/6 3@1 4@1 +0@1/10",
+        );
         // From section 2 itself, its first subsections; from section 3, none of them.
-        check(10, 6, Some(2), 4, "0@0 1@1 2@1 11@2 12@2 13@2 14@2 +2@2/6 3@1 4@1 +0@1/10");
+        check(
+            10,
+            6,
+            Some(2),
+            4,
+            "0@0 1@1 2@1 11@2 12@2 13@2 14@2 +2@2/6 3@1 4@1 +0@1/10",
+        );
         check(10, 6, Some(3), 4, "0@0 1@1 2@1 3@1 4@1 +0@1/10");
     }
 
@@ -235,7 +247,11 @@ mod tests {
             let children: Vec<&[usize]> = children.iter().map(Vec::as_slice).collect();
             for current in [Some(0), Some(1), Some(top / 2), Some(top), None] {
                 let listed = entries(&children, &parents, current, LISTED_PER_LEVEL);
-                assert_eq!(listed.len(), LISTED_PER_LEVEL + 2, "{top} sections, {current:?}");
+                assert_eq!(
+                    listed.len(),
+                    LISTED_PER_LEVEL + 2,
+                    "{top} sections, {current:?}"
+                );
             }
         }
     }
