@@ -266,6 +266,16 @@ fn summary(doc: &Document) -> Value {
     })
 }
 
+/// The template a document renders with: its own, or its kind's.
+pub fn template_of(id: DocId, doc: &Document) -> &str {
+    let default_template = match id {
+        DocId::Section(0) => "index.html",
+        DocId::Section(_) => "section.html",
+        DocId::Page(_) => "page.html",
+    };
+    doc.meta.template.as_deref().unwrap_or(default_template)
+}
+
 /// Renders one document through its template, as the file to publish.
 pub fn render_document(
     input: &RenderInput<'_>,
@@ -289,12 +299,7 @@ pub fn render_document(
     };
     let mut context = base_context(input, shared, &doc.url, section_index);
     let value = document_value(input.config, doc, body);
-    let default_template = match id {
-        DocId::Section(0) => "index.html",
-        DocId::Section(_) => "section.html",
-        DocId::Page(_) => "page.html",
-    };
-    let template = doc.meta.template.as_deref().unwrap_or(default_template);
+    let template = template_of(id, doc);
     let _rendering = input
         .slow_pages
         .map(|watch| watch.start(&doc.source.path, template));

@@ -13,6 +13,7 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, Source, suggest};
 
+pub mod deps;
 mod depth;
 mod recursion;
 

@@ -227,6 +227,7 @@ fn describe(plan: &plan::RebuildPlan) -> String {
         .iter()
         .chain(&plan.statics)
         .map(|p| p.display().to_string())
+        .chain(plan.templates.iter().map(|t| format!("template {t}")))
         .collect();
     if let Some(why) = &plan.full {
         paths.insert(0, why.clone());

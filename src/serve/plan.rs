@@ -1,9 +1,13 @@
 //! Rebuild planning: which changed files call for which work.
 //!
 //! The rules, and why:
-//! - `site.toml`, templates, criteria files, and markdown files that appear or disappear change
-//!   what every page shows (navigation, listings, embeds) or which pages exist: a full rebuild,
-//!   which still reuses highlighted code.
+//! - `site.toml`, criteria files, and markdown files that appear or disappear change what every
+//!   page shows (navigation, listings, embeds) or which pages exist: a full rebuild, which still
+//!   reuses highlighted code.
+//! - A template rebuilds only the pages rendered with a template that uses it (extends,
+//!   includes, imports; `theme::deps`): the preview decides that with the reloaded theme, and
+//!   rebuilds fully when the template reaches every page (the base, the navigation), markdown
+//!   (shortcodes, the checklist form) or pages that are no document (404, tags).
 //! - A markdown file that changed in place rebuilds that page alone, unless its front matter
 //!   changed what other pages show of it (title, description, dates, weight, slug, draft,
 //!   template): the preview decides that after reading it, and then rebuilds fully.
@@ -28,6 +32,8 @@ pub struct RebuildPlan {
     pub pages: BTreeSet<PathBuf>,
     /// Static files changed (or removed), below the root.
     pub statics: BTreeSet<PathBuf>,
+    /// Templates changed (or removed), by name (`page.html`, `shortcodes/note.html`).
+    pub templates: BTreeSet<String>,
     /// The output paths of the pages open in a browser (`guide/risk/index.html`), to render and
     /// publish before the rest. Empty when nothing is to be rebuilt.
     pub first: Vec<String>,
@@ -35,7 +41,10 @@ pub struct RebuildPlan {
 
 impl RebuildPlan {
     pub fn is_empty(&self) -> bool {
-        self.full.is_none() && self.pages.is_empty() && self.statics.is_empty()
+        self.full.is_none()
+            && self.pages.is_empty()
+            && self.statics.is_empty()
+            && self.templates.is_empty()
     }
 
     fn rebuild_all(&mut self, why: String) {
@@ -88,8 +97,13 @@ fn changed_files(root: &Path, output: &Path, theme: &str, changed: &[PathBuf]) -
                 plan.statics.insert(relative.to_path_buf());
             }
             ["content"] => plan.rebuild_all(shown),
-            ["templates", ..] => plan.rebuild_all(shown),
-            ["themes", name, "templates", ..] if *name == theme => plan.rebuild_all(shown),
+            ["templates", template @ ..] | ["themes", _, "templates", template @ ..]
+                if !template.is_empty() && (parts[0] == "templates" || parts[1] == theme) =>
+            {
+                plan.templates.insert(template.join("/"));
+            }
+            ["templates"] => plan.rebuild_all(shown),
+            ["themes", name, "templates"] if *name == theme => plan.rebuild_all(shown),
             ["static", _, ..] => {
                 plan.statics.insert(relative.to_path_buf());
             }
@@ -144,20 +158,43 @@ mod tests {
     }
 
     #[test]
-    fn config_templates_and_criteria_rebuild_everything() {
+    fn a_template_goes_to_the_preview_to_rebuild_its_users_only() {
+        let root = Path::new("/site");
+        for (changed, name) in [
+            ("themes/guide/templates/page.html", "page.html"),
+            ("templates/index.html", "index.html"),
+            (
+                "themes/guide/templates/shortcodes/note.html",
+                "shortcodes/note.html",
+            ),
+        ] {
+            let plan = plan(
+                root,
+                &root.join("public"),
+                "guide",
+                &[root.join(changed)],
+                &[],
+            );
+            assert_eq!(plan.full, None, "{changed}");
+            assert_eq!(
+                plan.templates,
+                BTreeSet::from([name.to_owned()]),
+                "{changed}"
+            );
+        }
+        let other_theme = plan(
+            root,
+            &root.join("public"),
+            "guide",
+            &[root.join("themes/other/templates/page.html")],
+            &[],
+        );
+        assert!(other_theme.is_empty());
+    }
+
+    #[test]
+    fn config_and_criteria_rebuild_everything() {
         check(&["site.toml"], Some("site.toml"), &[], &[]);
-        check(
-            &["themes/guide/templates/page.html"],
-            Some("themes/guide/templates/page.html"),
-            &[],
-            &[],
-        );
-        check(
-            &["templates/page.html", "content/a.md"],
-            Some("templates/page.html"),
-            &["content/a.md"],
-            &[],
-        );
         check(
             &["content/checklists/x.toml"],
             Some("content/checklists/x.toml"),

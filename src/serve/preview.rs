@@ -23,8 +23,13 @@ use crate::urls::LinkStyle;
 
 use super::plan::RebuildPlan;
 
+mod templates;
+
 /// The files the server answers with: path below the site -> bytes.
 pub type Files = HashMap<String, Arc<[u8]>>;
+
+/// One of the [`Files`].
+type File = (String, Arc<[u8]>);
 
 /// What a rebuild did, for the terminal and the browser.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +59,8 @@ struct Compiled {
     checklist_url: Option<String>,
     /// Per document, in the order of `Site::documents`: anchors and anchor links (no HTML).
     bodies: Vec<Rendered>,
+    /// The assets' URLs, for a theme read again.
+    asset_urls: Arc<HashMap<String, String>>,
 }
 
 /// Shows the open pages of a full rebuild before the rest are rendered: the files as they
@@ -120,6 +127,17 @@ impl Preview {
             }
         }
         let mut pages = 0;
+        if !plan.templates.is_empty() {
+            match self.templates(&plan.templates)? {
+                templates::Templates::Rebuilt(n) => pages += n,
+                templates::Templates::Beyond(why) => {
+                    return self.full().map(|()| Rebuilt {
+                        what: format!("everything ({why})"),
+                        css_only: false,
+                    });
+                }
+            }
+        }
         for path in &plan.pages {
             match self.page(path)? {
                 Page::Rebuilt => pages += 1,
@@ -165,6 +183,7 @@ impl Preview {
             diagnostics,
             ..
         } = build::prepare(&self.options, &self.highlighter)?;
+        let asset_urls = Arc::new(assets.urls.clone());
         let checklist_url = site
             .pages
             .iter()
@@ -192,10 +211,24 @@ impl Preview {
             let path = render::page_path(&site.document(*id).url);
             self.first.contains(&path)
         });
-        let render = |documents: Vec<(DocId, Rendered)>| -> Vec<Result<OutputFile, Diagnostic>> {
+        // Unchanged files keep the previous generation's bytes: the snapshot still being
+        // served and this one share them instead of holding two copies, from the moment each
+        // page is rendered.
+        let previous = &self.files;
+        let shared_bytes = |file: OutputFile| -> Result<File, Diagnostic> {
+            let (path, bytes) = bytes_of(file)?;
+            let bytes = match previous.get(&path) {
+                Some(old) if **old == *bytes => old.clone(),
+                _ => bytes,
+            };
+            Ok((path, bytes))
+        };
+        let render = |documents: Vec<(DocId, Rendered)>| -> Vec<Result<File, Diagnostic>> {
             documents
                 .into_par_iter()
-                .map(|(id, body)| render::render_document(&input, &shared, id, body))
+                .map(|(id, body)| {
+                    render::render_document(&input, &shared, id, body).and_then(shared_bytes)
+                })
                 .collect()
         };
         let mut pages = render(first);
@@ -203,14 +236,8 @@ impl Preview {
             && !pages.is_empty()
             && pages.iter().all(Result::is_ok)
         {
-            let mut files = self.files.clone();
-            for file in pages.iter().flatten() {
-                let bytes: Arc<[u8]> = match &file.contents {
-                    Contents::Bytes(bytes) => bytes.as_slice().into(),
-                    Contents::Copy(_) => continue,
-                };
-                files.insert(file.path.clone(), bytes);
-            }
+            let mut files = previous.clone();
+            files.extend(pages.iter().flatten().cloned());
             early(&files);
         }
         pages.extend(render(rest));
@@ -223,6 +250,7 @@ impl Preview {
             return Err(errors);
         }
         let mut files = Files::with_capacity(pages.len() + assets.files.len() + 4);
+        files.extend(pages.into_iter().flatten());
         let extra = [
             render::render_not_found(&input, &shared).map_err(Diagnostics::from)?,
             OutputFile::new(
@@ -235,20 +263,8 @@ impl Preview {
             .into_iter()
             .collect::<Result<Vec<_>, Diagnostic>>()
             .map_err(Diagnostics::from)?;
-        for file in pages
-            .into_iter()
-            .flatten()
-            .chain(extra)
-            .chain(listings)
-            .chain(assets.files)
-        {
-            let (path, bytes) = bytes_of(file).map_err(Diagnostics::from)?;
-            // Unchanged files keep the previous generation's bytes: the snapshot still being
-            // served and this one share them instead of holding two copies.
-            let bytes = match self.files.get(&path) {
-                Some(old) if **old == *bytes => old.clone(),
-                _ => bytes,
-            };
+        for file in extra.into_iter().chain(listings).chain(assets.files) {
+            let (path, bytes) = shared_bytes(file).map_err(Diagnostics::from)?;
             files.insert(path, bytes);
         }
         let links = links_of(&site);
@@ -261,6 +277,7 @@ impl Preview {
             links,
             checklist_url,
             bodies: rendered,
+            asset_urls,
             site,
             theme,
         });

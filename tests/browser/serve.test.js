@@ -279,6 +279,19 @@ serveTest("an edit keeps a half-answered checklist, the focus and the scroll pos
   },
 });
 
+serveTest("a template edit rebuilds only the pages that use it, and the open one shows it in place", async (s) => {
+  const tab = await s.open("/");
+  const navigations = tab.navigations;
+  const from = s.server.lines.length;
+
+  s.edit("themes/plain/templates/index.html", "<h1>{{ section.title }}</h1>", "<h1>{{ section.title }}</h1><p>Index template edited.</p>");
+
+  await until(async () => /Index template edited\./.test(await tab.text()), "the template's new text on the open page");
+  assert.equal(tab.navigations, navigations, "the page was updated in place, not reloaded");
+  const line = await s.server.waitForLine(/^template index\.html: rebuilt/, from);
+  assert.match(line, /: rebuilt 1 page in \d+ ms$/, "only the home page uses index.html");
+});
+
 serveTest("a page that connects after a rebuild it missed reloads into the new build", async (s) => {
   const page = await browser.newPage();
   const problems = watch(page);
