@@ -461,8 +461,10 @@ fn run<S: Sink>(
         let body = markdown.render(site.document(id), id);
         if let Some(&i) = index.get(&id) {
             *lock(&checked[i]) = Rendered {
-                html: String::new(),
-                ..body.clone()
+                anchors: body.anchors.clone(),
+                anchor_checks: body.anchor_checks.clone(),
+                diagnostics: body.diagnostics.clone(),
+                ..Rendered::default()
             };
         }
         body
