@@ -329,8 +329,9 @@ fn compile_site(options: &BuildOptions) -> Result<Compiled, Diagnostics> {
     })
 }
 
-/// The whole pipeline: [`prepare`], then templates, feeds and offline files, each file handed
-/// to the sink that `open` makes once the site has compiled far enough to be worth writing.
+/// The whole pipeline: `compile_site`, then each page's markdown rendered just before its
+/// template, then feeds and offline files, each file handed to the sink that `open` makes once
+/// the site has compiled far enough to be worth writing.
 fn run<S: Sink>(
     options: &BuildOptions,
     open: impl FnOnce(&Config) -> Result<S, Diagnostics>,
