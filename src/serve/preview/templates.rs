@@ -1,7 +1,9 @@
 //! Rebuilding after template edits: only the pages rendered with a template that uses an edited
 //! one (`theme::deps`), with the theme read again. Anything a template reaches beyond the pages'
 //! own templates (the navigation, markdown through shortcodes or the checklist form, pages that
-//! are no document) calls for a full rebuild instead, which this module only reports.
+//! are no document), or most pages, calls for a full rebuild instead, which this module only
+//! reports; the pages open in a browser are rendered with the edited theme and shown first even
+//! then, so an author sees the edit before the full rebuild is done.
 
 use std::collections::BTreeSet;
 
@@ -49,16 +51,20 @@ impl Preview {
             }
             users.extend(deps::users_of(&theme.tera, name));
         }
-        if let Some(wide) = users
+        let documents = documents_using(&c.site, &users);
+        let beyond = match users
             .iter()
             .find(|u| EVERYWHERE.contains(&u.as_str()) || u.starts_with("shortcodes/"))
         {
-            return Ok(Templates::Beyond(format!("`{wide}` is on every page")));
+            Some(wide) => Some(format!("`{wide}` is on every page")),
+            None if documents.len() * 2 > c.bodies.len() => Some("most pages use it".to_owned()),
+            None => None,
+        };
+        if let Some(why) = beyond {
+            self.show_open_pages(&theme)?;
+            return Ok(Templates::Beyond(why));
         }
-        let documents = documents_using(&c.site, &users);
-        if documents.len() * 2 > c.bodies.len() {
-            return Ok(Templates::Beyond("most pages use it".to_owned()));
-        }
+        let c = self.compiled.as_mut().expect("compiled above");
         let cx = RenderContext {
             smart_punctuation: c.config.smart_punctuation,
             links: &c.links,
@@ -93,6 +99,51 @@ impl Preview {
         self.files.extend(pages);
         c.theme = theme;
         Ok(Templates::Rebuilt(rebuilt))
+    }
+}
+
+impl Preview {
+    /// Renders the pages open in a browser with the edited `theme` and shows them at once, ahead
+    /// of the full rebuild that follows, which renders them again with everything else.
+    fn show_open_pages(&mut self, theme: &Theme) -> Result<(), Diagnostics> {
+        let (Some(c), Some(early)) = (self.compiled.as_ref(), self.early.as_mut()) else {
+            return Ok(());
+        };
+        let open: Vec<_> = c
+            .site
+            .documents()
+            .filter(|(_, doc)| self.first.contains(&render::page_path(&doc.url)))
+            .map(|(id, _)| id)
+            .collect();
+        if open.is_empty() {
+            return Ok(());
+        }
+        let cx = RenderContext {
+            smart_punctuation: c.config.smart_punctuation,
+            links: &c.links,
+            embeds: &c.embeds,
+            highlighter: &self.highlighter,
+            shortcodes: theme,
+        };
+        let input = RenderInput {
+            config: &c.config,
+            site: &c.site,
+            theme,
+            link_style: LinkStyle::Pretty,
+            checklist_url: c.checklist_url.as_deref(),
+            slow_pages: None,
+        };
+        let mut files = self.files.clone();
+        for id in open {
+            let mut body = markdown::render(c.site.document(id), id, &cx);
+            body.diagnostics.clear();
+            let (path, bytes) = render::render_document(&input, &c.shared, id, body)
+                .and_then(bytes_of)
+                .map_err(Diagnostics::from)?;
+            files.insert(path, bytes);
+        }
+        early(&files);
+        Ok(())
     }
 }
 
