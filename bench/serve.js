@@ -205,6 +205,7 @@ async function measure(name, browser, restoreAll) {
       if (!text.includes(engine.templateAnchor)) throw new Error(`${engine.template} has no ${engine.templateAnchor}`);
       return timeEdit(engine.template, text.replace(engine.templateAnchor, `${engine.templateAnchor}<p>Template ${token}</p>`), token);
     });
+    await sleep(3000); // settled: the last rebuild has ended and the server idles
     const afterTemplates = memoryMb(server.pid);
     return { name, startup, afterBuild, afterTemplates, body, template };
   } catch (err) {

@@ -12,6 +12,21 @@ use plumb::{BuildOptions, Diagnostics};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Makes the allocator give freed memory back to the system at once. The preview idles between
+/// rebuilds, and mimalloc returns what a thread freed only when that thread allocates again: the
+/// pages of a generation just replaced would stay resident (about 230 MB at 10,000 pages) until
+/// the next rebuild.
+#[allow(unsafe_code)]
+fn return_freed_memory_at_once() {
+    // SAFETY: `mi_option_set` takes any option and value at any time from any thread (mimalloc
+    // keeps options in atomics); `mi_option_purge_delay` = 0 means purge freed pages at once.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+}
+
+/// `mi_option_purge_delay` in mimalloc's `mimalloc.h` (not among the constants the Rust
+/// bindings name).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 /// A static site generator for educational guides with checklists.
 #[derive(Parser)]
 #[command(version, about)]
@@ -142,15 +157,18 @@ fn main() -> ExitCode {
             port,
             bind,
             open,
-        } => match plumb::serve::serve(plumb::serve::ServeOptions {
-            build: site.options(None),
-            bind,
-            port,
-            open,
-        }) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(diagnostics) => fail(&diagnostics),
-        },
+        } => {
+            return_freed_memory_at_once();
+            match plumb::serve::serve(plumb::serve::ServeOptions {
+                build: site.options(None),
+                bind,
+                port,
+                open,
+            }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(diagnostics) => fail(&diagnostics),
+            }
+        }
         Command::Init { dir } => match plumb::init::init(&dir) {
             Ok(()) => {
                 println!(
