@@ -80,7 +80,7 @@ const ENGINES = {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}/`;
       const proc = spawn("hugo", ["server", "--source", site, "--bind", "127.0.0.1", "--port", String(port),
-        "--baseURL", url, "--appendPort=false", "--logLevel", "warn"], { stdio: ["ignore", "pipe", "pipe"] });
+        "--baseURL", url, "--appendPort=false"], { stdio: ["ignore", "pipe", "pipe"] });
       let out = "";
       proc.stdout.on("data", (d) => { out += d; });
       proc.stderr.on("data", (d) => { out += d; });
