@@ -164,9 +164,9 @@ fn read_one(config: &Config, relative: String, path: PathBuf) -> Result<Option<E
         return Ok(Some(Entry::Asset(relative, path)));
     }
     let shown = PathBuf::from("content").join(&relative);
-    check_language(config, &relative, &shown)?;
     let text = read_text(&path, &shown)?;
     let source = Source::new(shown, text);
+    check_language(config, &relative, &source)?;
     if let Kind::Criteria = kind {
         if is_criteria(&relative, &source.text) {
             return Ok(Some(Entry::Criteria(source)));
@@ -204,7 +204,7 @@ fn read_one(config: &Config, relative: String, path: PathBuf) -> Result<Option<E
 
 /// Refuses a translation (`a.xx.md`, `x.xx.toml`) whose `xx` is not one of the site's other
 /// languages.
-fn check_language(config: &Config, relative: &str, shown: &Path) -> Result<(), Diagnostic> {
+fn check_language(config: &Config, relative: &str, source: &Source) -> Result<(), Diagnostic> {
     let (original, Some(code)) = paths::split_language(relative) else {
         return Ok(());
     };
@@ -213,7 +213,7 @@ fn check_language(config: &Config, relative: &str, shown: &Path) -> Result<(), D
         return Err(Diagnostic::error(format!(
             "`{code}` is the site's default language"
         ))
-        .in_file(shown)
+        .at(source, 0..0)
         .with_hint(format!(
             "pages in the default language have no code in their name: rename the file `{original_name}`"
         )));
@@ -231,7 +231,7 @@ fn check_language(config: &Config, relative: &str, shown: &Path) -> Result<(), D
         return Err(Diagnostic::error(format!(
             "`{code}` is not a language of the site ({known})"
         ))
-        .in_file(shown)
+        .at(source, 0..0)
         .with_hint(format!(
             "add `[languages.{code}]` with a `title` to site.toml, or rename the file (a name ending in `.{code}.md` is a translation of `{original_name}`)"
         )));
@@ -394,7 +394,7 @@ fn missing_originals(documents: &[Document]) -> Vec<Diagnostic> {
                     "`{}` translates `content/{original}`, which does not exist",
                     d.source.path.display()
                 ))
-                .in_file(&d.source.path)
+                .at(&d.source, 0..0)
                 .with_hint(format!(
                     "a translation sits beside its original and shares its name: write `content/{original}` first, or rename this file"
                 ))

@@ -1,0 +1,238 @@
+//! Sites in more than one language: translations published under `/xx/`, `<html lang>`,
+//! `hreflang` both ways, the switcher (which never invents a page), the theme's words in each
+//! language, and every bad input located.
+
+mod common;
+
+use common::{Fixture, copy_tree, lines, repo};
+
+/// The `languages` fixture (English and Spanish) in the default theme.
+fn languages() -> Fixture {
+    let site = Fixture::new("languages");
+    copy_tree(
+        &repo().join("themes/guide"),
+        &site.root.join("themes/guide"),
+    );
+    site
+}
+
+fn built() -> Fixture {
+    let site = languages();
+    if let Err(errors) = site.build() {
+        panic!("{}", lines(&errors));
+    }
+    site
+}
+
+/// The first diagnostic of a build that must fail.
+fn first_error(site: &Fixture) -> String {
+    let errors = site.build().err().expect("the build fails");
+    errors.iter().next().expect("an error").to_string()
+}
+
+fn check_error(site: &Fixture, expected: &str) {
+    let found = first_error(site);
+    assert!(found.starts_with(expected), "{found}");
+}
+
+#[test]
+fn translations_publish_under_their_language_with_its_lang() {
+    let site = built();
+    for (page, lang) in [
+        ("index.html", "en"),
+        ("guide/pay/index.html", "en"),
+        ("es/index.html", "es"),
+        ("es/guide/index.html", "es"),
+        ("es/guide/pay/index.html", "es"),
+    ] {
+        let html = site.read(page);
+        assert!(
+            html.contains(&format!("<html lang=\"{lang}\">")),
+            "{page}: {html}"
+        );
+    }
+    let home = site.read("es/index.html");
+    assert!(home.contains("<title>Guía de campo</title>"), "{home}");
+}
+
+#[test]
+fn alternates_point_both_ways_with_a_default() {
+    let site = built();
+    for page in ["guide/pay/index.html", "es/guide/pay/index.html"] {
+        let html = site.read(page);
+        for alternate in [
+            r#"<link rel="alternate" hreflang="en" href="https://example.org/guide/pay/">"#,
+            r#"<link rel="alternate" hreflang="es" href="https://example.org/es/guide/pay/">"#,
+            r#"<link rel="alternate" hreflang="x-default" href="https://example.org/guide/pay/">"#,
+        ] {
+            assert!(html.contains(alternate), "{page} lacks {alternate}");
+        }
+    }
+}
+
+#[test]
+fn the_switcher_links_to_the_same_page_in_the_other_language() {
+    let site = built();
+    let english = site.read("guide/pay/index.html");
+    assert!(
+        english.contains(r#"<a href="../../es/guide/pay/" hreflang="es" lang="es">Español</a>"#),
+        "{english}"
+    );
+    let spanish = site.read("es/guide/pay/index.html");
+    assert!(
+        spanish.contains(r#"<a href="../../../guide/pay/" hreflang="en" lang="en">English</a>"#),
+        "{spanish}"
+    );
+    assert!(spanish.contains(r#"aria-label="Idiomas""#), "{spanish}");
+}
+
+#[test]
+fn a_page_without_a_translation_is_not_invented() {
+    let site = built();
+    assert!(!site.output().join("es/guide/hours").exists());
+    let hours = site.read("guide/hours/index.html");
+    assert!(
+        hours.contains(r#"<a href="../../es/" hreflang="es" lang="es">Español</a> <span class="language-missing">(this page is not translated yet: home page)</span>"#),
+        "{hours}"
+    );
+    assert!(!hours.contains(r#"hreflang="es" href="#), "{hours}");
+}
+
+#[test]
+fn spanish_pages_link_to_spanish_pages_and_list_only_them() {
+    let site = built();
+    let home = site.read("es/index.html");
+    assert!(
+        home.contains(r#"<a href="guide/pay/">el pago</a>"#),
+        "{home}"
+    );
+    let pay = site.read("es/guide/pay/index.html");
+    assert!(pay.contains(r#"<a href="../">la guía</a>"#), "{pay}");
+    assert!(pay.contains(r#"<a href="../../">inicio</a>"#), "{pay}");
+    let nav = &pay[pay
+        .find("<nav class=\"guide-nav\"")
+        .expect("the guide's navigation")..];
+    assert!(nav.contains("La guía") && !nav.contains("Hours"), "{nav}");
+    assert!(
+        pay.contains(r#"<a class="site-title" href="../../">"#),
+        "{pay}"
+    );
+}
+
+/// Every value of the theme's English words, in pieces between `{placeholders}`.
+fn english_words() -> Vec<String> {
+    let text = std::fs::read_to_string(repo().join("themes/guide/i18n/en.toml")).expect("en.toml");
+    let table: toml::Table = toml::from_str(&text).expect("en.toml parses");
+    let mut words = Vec::new();
+    let mut stack = vec![(String::new(), table)];
+    while let Some((prefix, table)) = stack.pop() {
+        for (key, value) in table {
+            let dotted = format!("{prefix}{key}");
+            match value {
+                toml::Value::Table(inner) => stack.push((format!("{dotted}."), inner)),
+                // The switcher names English in English, marked `lang="en"`.
+                toml::Value::String(_) if dotted == "language.name" => {}
+                toml::Value::String(text) => words.extend(
+                    text.split(['{', '}'])
+                        .step_by(2)
+                        .map(str::trim)
+                        // A lowercase word alone (` pages`) could be markup's.
+                        .filter(|piece| {
+                            piece.len() > 3
+                                && (piece.contains(' ')
+                                    || piece.starts_with(|c: char| c.is_uppercase()))
+                        })
+                        .map(str::to_owned),
+                ),
+                other => panic!("{dotted} is not text: {other}"),
+            }
+        }
+    }
+    words
+}
+
+#[test]
+fn no_english_interface_words_on_spanish_pages() {
+    let site = built();
+    let words = english_words();
+    assert!(words.iter().any(|w| w == "Skip to content"), "{words:?}");
+    let spanish = common::tree(&site.output().join("es"));
+    assert!(spanish.len() >= 3, "{spanish:?}");
+    for (path, bytes) in spanish {
+        let Ok(html) = String::from_utf8(bytes) else {
+            continue;
+        };
+        for word in &words {
+            assert!(!html.contains(word.as_str()), "es/{path} says `{word}`");
+        }
+    }
+}
+
+#[test]
+fn an_unknown_language_code_in_site_toml_is_located() {
+    let site = languages();
+    let toml = std::fs::read_to_string(site.root.join("site.toml")).expect("site.toml");
+    site.write(
+        "site.toml",
+        &toml.replace("[languages.es]", "[languages.spanish]"),
+    );
+    check_error(
+        &site,
+        "site.toml:7:12: error: `spanish` is not a language code",
+    );
+}
+
+#[test]
+fn a_translation_into_a_language_the_site_lacks_is_located() {
+    let site = languages();
+    site.write("content/guide/pay.fr.md", "+++\ntitle = 'Paie'\n+++\n");
+    check_error(
+        &site,
+        "content/guide/pay.fr.md:1:1: error: `fr` is not a language of the site (its other languages are `es`)",
+    );
+}
+
+#[test]
+fn a_translation_in_the_default_language_is_located() {
+    let site = languages();
+    site.write("content/guide/pay.en.md", "+++\ntitle = 'Pay'\n+++\n");
+    check_error(
+        &site,
+        "content/guide/pay.en.md:1:1: error: `en` is the site's default language",
+    );
+}
+
+#[test]
+fn a_translation_without_its_original_is_located() {
+    let site = languages();
+    site.write("content/guide/tips.es.md", "+++\ntitle = 'Propinas'\n+++\n");
+    check_error(
+        &site,
+        "content/guide/tips.es.md:1:1: error: `content/guide/tips.es.md` translates `content/guide/tips.md`, which does not exist",
+    );
+}
+
+#[test]
+fn a_word_missing_from_a_language_names_its_file_and_key() {
+    let site = languages();
+    let path = site.root.join("themes/guide/i18n/es.toml");
+    let words = std::fs::read_to_string(&path).expect("es.toml");
+    let without = words.replace("skip = \"Ir al contenido\"\n", "");
+    assert_ne!(words, without);
+    site.write("themes/guide/i18n/es.toml", &without);
+    let found = first_error(&site);
+    assert!(
+        found.contains("error: `themes/guide/i18n/es.toml` has no key `nav.skip`"),
+        "{found}"
+    );
+}
+
+#[test]
+fn a_theme_without_a_language_file_names_the_file() {
+    let site = languages();
+    std::fs::remove_file(site.root.join("themes/guide/i18n/es.toml")).expect("remove");
+    check_error(
+        &site,
+        "themes/guide/i18n/es.toml: error: the theme has no words for the language `es`",
+    );
+}
