@@ -236,3 +236,80 @@ fn a_theme_without_a_language_file_names_the_file() {
         "themes/guide/i18n/es.toml: error: the theme has no words for the language `es`",
     );
 }
+
+#[test]
+fn a_translated_checklist_keeps_the_original_id_and_links_to_its_language() {
+    let site = built();
+    let spanish = site.read("es/checklists/demo/index.html");
+    assert!(spanish.contains(r#"data-checklist="demo""#), "{spanish}");
+    assert!(spanish.contains(">Lista de prueba</h2>"), "{spanish}");
+    assert!(spanish.contains(r#"<span class="checklist-label">Las acordamos</span>"#));
+    assert!(
+        spanish.contains(
+            r#"data-link="../guide/article.md" href="../../guide/article/">Artículo</a>"#
+        ),
+        "{spanish}"
+    );
+    let english = site.read("checklists/demo/index.html");
+    assert!(english.contains(r#"data-checklist="demo""#));
+    assert!(english.contains(">Demo checklist</h2>"));
+    let home = site.read("es/index.html");
+    assert!(
+        home.contains(r#"<a class="button button-cta" href="checklists/demo/">"#),
+        "{home}"
+    );
+}
+
+/// The Spanish demo checklist with `from` replaced by `to` (which must be there).
+fn with_translation_edit(from: &str, to: &str) -> Fixture {
+    let site = languages();
+    let path = "content/checklists/demo.es.toml";
+    let text = std::fs::read_to_string(site.root.join(path)).expect("translation");
+    assert!(text.contains(from), "{from}");
+    site.write(path, &text.replacen(from, to, 1));
+    site
+}
+
+#[test]
+fn an_unknown_id_in_a_translation_lists_the_originals() {
+    check_error(
+        &with_translation_edit("[questions.refuse]", "[questions.refuze]"),
+        "content/checklists/demo.es.toml:33:12: error: unknown id `refuze` in `[questions]`: the original has no such id (hint: did you mean `refuse`? the original's ids here: `hours`, `refuse`, `costs`, `apps`, `switch`, `penalty`)",
+    );
+    let site = with_translation_edit("both = \"Las acordamos\"", "bth = \"Las acordamos\"");
+    let errors = lines(&site.build().err().expect("the build fails"));
+    assert!(
+        errors.contains("content/checklists/demo.es.toml:29:1: error: unknown id `bth` in `[questions.hours.options]`"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn an_untranslated_text_is_an_error_or_a_draft_warning() {
+    let site = with_translation_edit("summary = \"Algunas decisiones son suyas.\"\n", "");
+    check_error(
+        &site,
+        "content/checklists/demo.es.toml:76:1: error: `bands.partly.summary` is not translated",
+    );
+    let drafts = plumb::BuildOptions {
+        drafts: true,
+        ..site.options()
+    };
+    let summary = plumb::build(&drafts).expect("builds with --drafts");
+    let warnings = lines(&summary.warnings);
+    assert!(
+        warnings.contains("warning: `bands.partly.summary` is not translated"),
+        "{warnings}"
+    );
+}
+
+#[test]
+fn a_list_of_another_length_is_an_error() {
+    check_error(
+        &with_translation_edit(
+            "next_steps = [\"Guarde registros.\", \"Haga preguntas.\"]",
+            "next_steps = [\"Guarde registros.\"]",
+        ),
+        "content/checklists/demo.es.toml:74:14: error: `bands.label.next_steps` has 1 texts, the original 2",
+    );
+}

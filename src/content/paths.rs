@@ -26,6 +26,16 @@ pub fn split_language(relative_path: &str) -> (String, Option<&str>) {
     }
 }
 
+/// The path of `original`'s translation into `code`: `guide/a.md` -> `guide/a.es.md`.
+pub fn translated_path(original: &str, code: &str) -> String {
+    match original.rsplit_once('.') {
+        Some((stem, extension)) if !stem.ends_with('/') && !stem.is_empty() => {
+            format!("{stem}.{code}.{extension}")
+        }
+        _ => format!("{original}.{code}"),
+    }
+}
+
 /// Whether a content file is its folder's section index: `_index.md`, or `README.md` as on
 /// GitHub and in mdBook.
 pub fn is_section_index(relative_path: &str) -> bool {
@@ -171,6 +181,8 @@ mod tests {
             ("guide/a.md".to_owned(), Some("es"))
         );
         assert_eq!(split_language("v1.2.md"), ("v1.2.md".to_owned(), None));
+        assert_eq!(translated_path("guide/a.md", "es"), "guide/a.es.md");
+        assert_eq!(translated_path("_index.md", "es"), "_index.es.md");
         assert_eq!(split_language(".es.md"), (".es.md".to_owned(), None));
     }
 
