@@ -673,7 +673,11 @@ fn compile_embeds(
             };
         let language = checklist::language_of(source);
         let mut context = checklist::template_context(checklist, &urls);
-        context["lang"] = language.as_deref().unwrap_or(&config.language).into();
+        let lang = language.as_deref().unwrap_or(&config.language);
+        context["lang"] = lang.into();
+        // The script's words reach it through the page, in the page's language.
+        context["words_json"] =
+            checklist::script_json(&theme.words.group(lang, "checklist.script")).into();
         let context = tera::Context::from_value(context).unwrap_or_default();
         match theme.render("checklist.html", &context) {
             Ok(html) => {

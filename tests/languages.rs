@@ -119,12 +119,16 @@ fn spanish_pages_link_to_spanish_pages_and_list_only_them() {
     );
 }
 
-/// Every value of the theme's English words, in pieces between `{placeholders}`.
+/// Every value of the English words (the theme's and the checklist's), in pieces between
+/// `{placeholders}`.
 fn english_words() -> Vec<String> {
-    let text = std::fs::read_to_string(repo().join("themes/guide/i18n/en.toml")).expect("en.toml");
-    let table: toml::Table = toml::from_str(&text).expect("en.toml parses");
     let mut words = Vec::new();
-    let mut stack = vec![(String::new(), table)];
+    let mut stack = Vec::new();
+    for file in ["themes/guide/i18n/en.toml", "src/assets/i18n/en.toml"] {
+        let text = std::fs::read_to_string(repo().join(file)).expect(file);
+        let table: toml::Table = toml::from_str(&text).expect(file);
+        stack.push((String::new(), table));
+    }
     while let Some((prefix, table)) = stack.pop() {
         for (key, value) in table {
             let dotted = format!("{prefix}{key}");
@@ -156,6 +160,7 @@ fn no_english_interface_words_on_spanish_pages() {
     let site = built();
     let words = english_words();
     assert!(words.iter().any(|w| w == "Skip to content"), "{words:?}");
+    assert!(words.iter().any(|w| w == "Reset answers"), "{words:?}");
     let spanish = common::tree(&site.output().join("es"));
     assert!(spanish.len() >= 3, "{spanish:?}");
     for (path, bytes) in spanish {

@@ -315,7 +315,13 @@ pub fn model_json(checklist: &Checklist) -> String {
         "bands": checklist.bands,
         "findings": checklist.findings,
     });
-    let json = serde_json::to_string(&model).unwrap_or_default();
+    script_json(&model)
+}
+
+/// A value as JSON that can sit inside `<script type="application/json">`: `<`, `>` and `&`
+/// are written as `\u` escapes, so no text can close the element or open a comment.
+pub fn script_json(value: &impl Serialize) -> String {
+    let json = serde_json::to_string(value).unwrap_or_default();
     json.replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
@@ -344,7 +350,7 @@ pub fn template_context(checklist: &Checklist, urls: &LinkUrls) -> serde_json::V
                     .filter_map(|a| target?.options.iter().find(|o| &o.id == a))
                     .map(|o| format!("\u{201c}{}\u{201d}", o.label))
                     .collect();
-                serde_json::json!({"number": number_of(&cond.question), "answers": labels.join(" or ")})
+                serde_json::json!({"number": number_of(&cond.question), "answers": labels.join(" or "), "answer_list": labels})
             });
             serde_json::json!({
                 "number": i + 1,

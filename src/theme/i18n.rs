@@ -1,10 +1,12 @@
-//! The words of the theme in each language of the site: `themes/<theme>/i18n/<code>.toml`,
-//! read once per build and served to templates by `t(key="nav.contents", lang=lang)`.
+//! The words readers see that are not content, in each language of the site: plumb's own
+//! (the checklist's form and script, `src/assets/i18n/<code>.toml`, in the languages plumb
+//! ships), then the theme's `themes/<theme>/i18n/<code>.toml` over them. Templates read them
+//! with `t(key="nav.contents", lang=lang)`; the checklist script gets its group from its page.
 //!
-//! The default language's file is the reference: every other language's file must hold each
-//! of its keys and no other, or the build fails naming the file and the key. A theme without an
-//! `i18n/` folder has no words to translate, and `t()` then fails naming the file it looked for.
-//! This module reads files only in [`Words::load`]; looking a word up does no I/O.
+//! The default language's words are the reference: every other language must have each of its
+//! keys and no other, or the build fails naming the file and the key. A theme with an `i18n/`
+//! folder must have a file for each of the site's languages. This module reads files only in
+//! [`Words::load`]; looking a word up does no I/O.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -31,69 +33,80 @@ struct Language {
 }
 
 impl Words {
-    /// Reads the theme's translation file of each of the site's languages. `dir` is the theme's
-    /// folder on disk, `shown` as authors know it (`themes/guide`).
+    /// Reads the words of each of the site's languages: plumb's own (the checklist's, in the
+    /// languages plumb ships), then the theme's `i18n/<code>.toml` over them. `dir` is the
+    /// theme's folder on disk, `shown` as authors know it (`themes/guide`).
     pub fn load(config: &Config, dir: &Path, shown: &Path) -> Result<Self, Diagnostics> {
         let folder = shown.join("i18n");
-        let mut words = Self {
-            by_language: HashMap::new(),
-            folder: folder.clone(),
-        };
-        if !dir.join("i18n").is_dir() {
-            return Ok(words);
-        }
+        let themed = dir.join("i18n").is_dir();
         let mut diagnostics = Diagnostics::default();
-        let mut sources = Vec::new();
+        let mut found: Vec<(String, PathBuf, Flat)> = Vec::new();
         for language in &config.languages {
-            let name = format!("{}.toml", language.code);
-            let path = dir.join("i18n").join(&name);
-            let shown = folder.join(&name);
-            if !path.is_file() {
+            let code = language.code.as_str();
+            let theme_file = folder.join(format!("{code}.toml"));
+            let mut flat = Flat::new();
+            let mut built_in = BUILT_IN.iter().find(|(c, _)| *c == code);
+            // A default language plumb has no words for keeps the English ones it always had.
+            if built_in.is_none() && code == config.default_language() && !themed {
+                built_in = BUILT_IN.first();
+            }
+            if let Some((c, text)) = built_in {
+                let source = Source::new(format!("(built-in) i18n/{c}.toml"), *text);
+                match flatten(&source) {
+                    Ok(words) => flat.extend(words),
+                    Err(d) => diagnostics.push(d),
+                }
+            }
+            let path = dir.join("i18n").join(format!("{code}.toml"));
+            if themed && !path.is_file() {
                 diagnostics.push(
-                    Diagnostic::error(format!(
-                        "the theme has no words for the language `{}`",
-                        language.code
-                    ))
-                    .in_file(&shown)
-                    .with_hint(format!(
-                        "copy `{}` to `{}` and translate each value",
-                        folder
-                            .join(format!("{}.toml", config.default_language()))
-                            .display(),
-                        shown.display()
-                    )),
+                    Diagnostic::error(format!("the theme has no words for the language `{code}`"))
+                        .in_file(&theme_file)
+                        .with_hint(format!(
+                            "copy `{}` to `{}` and translate each value",
+                            folder
+                                .join(format!("{}.toml", config.default_language()))
+                                .display(),
+                            theme_file.display()
+                        )),
                 );
                 continue;
             }
-            match crate::content::read_text(&path, &shown) {
-                Ok(text) => {
-                    let source = Source::new(shown, text);
-                    match flatten(&source) {
-                        Ok(flat) => {
-                            sources.push((language.code.clone(), source, flat));
-                        }
+            if themed {
+                match crate::content::read_text(&path, &theme_file) {
+                    Ok(text) => match flatten(&Source::new(theme_file.clone(), text)) {
+                        Ok(words) => flat.extend(words),
                         Err(d) => diagnostics.push(d),
-                    }
+                    },
+                    Err(d) => diagnostics.push(d),
                 }
-                Err(d) => diagnostics.push(d),
+            }
+            if !flat.is_empty() {
+                found.push((code.to_owned(), theme_file, flat));
             }
         }
-        if let Some((_, reference_source, reference)) = sources.first() {
-            for (_, source, flat) in &sources[1..] {
-                diagnostics.extend(compare(reference_source, reference, source, flat));
+        if let Some((_, _, reference)) = found.first() {
+            for (_, file, flat) in &found[1..] {
+                diagnostics.extend(compare(reference, file, flat));
             }
         }
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
-        for (code, _, flat) in sources {
-            let found = flat
-                .into_iter()
-                .map(|(key, (text, _))| (key, text))
-                .collect();
-            words.by_language.insert(code, Language { words: found });
-        }
-        Ok(words)
+        let by_language = found
+            .into_iter()
+            .map(|(code, _, flat)| {
+                let words = flat
+                    .into_iter()
+                    .map(|(key, word)| (key, word.text))
+                    .collect();
+                (code, Language { words })
+            })
+            .collect();
+        Ok(Self {
+            by_language,
+            folder,
+        })
     }
 
     /// The word `key` in the language of `tag` (`es`, `en-US`).
@@ -159,8 +172,23 @@ impl Words {
     }
 }
 
-/// A translation file's words by dotted key, each with the span of its key.
-type Flat = BTreeMap<String, (String, std::ops::Range<usize>)>;
+/// The checklist's words plumb ships, by language; the first is the fallback of a default
+/// language plumb has no words for.
+const BUILT_IN: [(&str, &str); 2] = [
+    ("en", include_str!("../assets/i18n/en.toml")),
+    ("es", include_str!("../assets/i18n/es.toml")),
+];
+
+/// A language's words by dotted key.
+type Flat = BTreeMap<String, Word>;
+
+/// One word, with where it was written.
+#[derive(Debug, Clone)]
+struct Word {
+    text: String,
+    source: Source,
+    span: std::ops::Range<usize>,
+}
 
 /// Reads a translation file: tables of strings, any depth, read as dotted keys.
 fn flatten(source: &Source) -> Result<Flat, Diagnostic> {
@@ -181,7 +209,12 @@ fn flatten(source: &Source) -> Result<Flat, Diagnostic> {
             };
             match value.get_ref() {
                 DeValue::String(text) => {
-                    flat.insert(dotted, (text.to_string(), key.span()));
+                    let word = Word {
+                        text: text.to_string(),
+                        source: source.clone(),
+                        span: key.span(),
+                    };
+                    flat.insert(dotted, word);
                 }
                 DeValue::Table(inner) => stack.push((dotted, inner)),
                 _ => {
@@ -195,42 +228,34 @@ fn flatten(source: &Source) -> Result<Flat, Diagnostic> {
     Ok(flat)
 }
 
-/// A language's file against the default language's: each key missing from it, and each key
-/// the default does not have.
-fn compare(
-    reference_source: &Source,
-    reference: &Flat,
-    source: &Source,
-    flat: &Flat,
-) -> Vec<Diagnostic> {
+/// A language's words against the default language's: each key missing from them (to add to
+/// `file`, the language's file in the theme), and each key the default does not have.
+fn compare(reference: &Flat, file: &Path, flat: &Flat) -> Vec<Diagnostic> {
     let missing = reference
         .iter()
         .filter(|(key, _)| !flat.contains_key(*key))
-        .map(|(key, (text, span))| {
-            Diagnostic::error(format!("`{}` has no key `{key}`", source.path.display()))
-                .at(reference_source, span.clone())
+        .map(|(key, word)| {
+            Diagnostic::error(format!("`{}` has no key `{key}`", file.display()))
+                .at(&word.source, word.span.clone())
                 .with_hint(format!(
-                    "add `{key}` to `{}`: it says \"{text}\" in `{}`",
-                    source.path.display(),
-                    reference_source.path.display()
+                    "add `{key}` to `{}`: it says \"{}\" in `{}`",
+                    file.display(),
+                    word.text,
+                    word.source.path.display()
                 ))
         });
     let unknown = flat
         .iter()
         .filter(|(key, _)| !reference.contains_key(*key))
-        .map(|(key, (_, span))| {
+        .map(|(key, word)| {
             let hint = match suggest(key, reference.keys().map(String::as_str)) {
                 Some(near) => format!("did you mean `{near}`?"),
-                None => format!(
-                    "remove it, or add it to `{}` first",
-                    reference_source.path.display()
-                ),
+                None => "remove it, or add it to the default language's file first".to_owned(),
             };
             Diagnostic::error(format!(
-                "unknown key `{key}`: `{}` has no such key",
-                reference_source.path.display()
+                "unknown key `{key}`: the default language has no such key"
             ))
-            .at(source, span.clone())
+            .at(&word.source, word.span.clone())
             .with_hint(hint)
         });
     missing.chain(unknown).collect()
@@ -247,10 +272,10 @@ mod tests {
     }
 
     fn check(reference: &str, other: &str, expected: &[&str]) {
-        let (reference_source, reference) = flat(reference);
+        let (_, reference) = flat(reference);
         let other_source = Source::new("themes/t/i18n/es.toml", other);
         let other = flatten(&other_source).unwrap();
-        let found: Vec<String> = compare(&reference_source, &reference, &other_source, &other)
+        let found: Vec<String> = compare(&reference, &other_source.path, &other)
             .iter()
             .map(ToString::to_string)
             .collect();
@@ -275,7 +300,7 @@ mod tests {
             "[nav]\ncontents = 'Índice'\nskp = 'Saltar'\n",
             &[
                 "themes/t/i18n/x.toml:3:1: error: `themes/t/i18n/es.toml` has no key `nav.skip`",
-                "themes/t/i18n/es.toml:3:1: error: unknown key `nav.skp`",
+                "themes/t/i18n/es.toml:3:1: error: unknown key `nav.skp`: the default language has no such key (hint: did you mean `nav.skip`?)",
             ],
         );
         check("a = 'A'\n", "a = 'A'\n", &[]);
