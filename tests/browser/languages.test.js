@@ -1,25 +1,26 @@
 // The languages fixture (English and Spanish) in the default theme, in headless Chromium under
 // the strict CSP: a reader answers the checklist in English, follows the language switcher by
 // keyboard to the Spanish checklist and finds the same answers and the same result there; the
-// Spanish pages pass axe-core (WCAG 2.2 AA tags) at 360 px.
+// Spanish pages pass axe-core (WCAG 2.2 AA tags) at 360 px and every page the W3C Nu HTML
+// Checker.
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
-const { execFileSync } = require("node:child_process");
+const { execFileSync, spawnSync } = require("node:child_process");
 const { REPO, PLUMB_BIN, copyFixture, serve, launch, watch, cleanup } = require("./lib.js");
 
 const AXE_SOURCE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 const ANSWERS = { hours: "both", refuse: "yes", costs: "me", apps: "several", switch: "limited", penalty: "no" };
 
-let server, browser;
+let server, browser, out;
 
 test.before(async () => {
   const { root, dir } = copyFixture("languages");
   fs.cpSync(path.join(REPO, "themes", "guide"), path.join(root, "themes", "guide"), { recursive: true });
-  const out = path.join(dir, "out");
+  out = path.join(dir, "out");
   execFileSync(PLUMB_BIN, ["build", "--root", root, "--output-dir", out], { stdio: ["ignore", "ignore", "pipe"] });
   server = await serve(out);
   browser = await launch();
@@ -99,4 +100,21 @@ test("Spanish pages pass axe at 360 px", async () => {
   } finally {
     await context.close();
   }
+});
+
+test("every page in both languages is valid HTML (W3C Nu HTML Checker, errors only)", () => {
+  const pages = [];
+  const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).forEach((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) walk(p);
+    else if (e.name.endsWith(".html")) pages.push(p);
+  });
+  walk(out);
+  assert.ok(pages.some((p) => p.includes(path.join("es", "checklists"))), pages.join(" "));
+  const r = spawnSync(process.env.JAVA || "java", ["-jar", String(require("vnu-jar")), "--errors-only", "--format", "json", ...pages],
+    { encoding: "utf8", timeout: 180000, maxBuffer: 64 * 1024 * 1024 });
+  assert.ok(!r.error, String(r.error));
+  const errors = JSON.parse(r.stderr).messages.map((m) => `${m.url}:${m.lastLine}: ${m.message}`);
+  assert.deepEqual(errors, [], errors.join("\n"));
+  assert.equal(r.status, 0);
 });
