@@ -482,14 +482,15 @@ fn run<S: Sink>(
     diagnostics.extend(check_anchors(&site, &checked));
     drop(checked);
     let fixed = [
-        ("sitemap.xml", feeds::sitemap(&config, &site)),
-        ("atom.xml", feeds::atom(&config, &site)),
-        ("robots.txt", feeds::robots(&config)),
-    ];
+        ("sitemap.xml".to_owned(), feeds::sitemap(&config, &site)),
+        ("robots.txt".to_owned(), feeds::robots(&config)),
+    ]
+    .into_iter()
+    .chain(feeds::atoms(&config, &site));
     timings.step("files", || {
         let files = fixed
             .into_iter()
-            .map(|(path, text)| OutputFile::new(path.into(), text.into_bytes()))
+            .map(|(path, text)| OutputFile::new(path, text.into_bytes()))
             .chain(assets.files);
         for file in files {
             if let Err(d) = emit(file) {

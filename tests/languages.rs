@@ -318,3 +318,38 @@ fn a_list_of_another_length_is_an_error() {
         "content/checklists/demo.es.toml:74:14: error: `bands.label.next_steps` has 1 texts, the original 2",
     );
 }
+
+#[test]
+fn the_sitemap_lists_every_version_and_each_language_has_its_feed() {
+    let site = built();
+    let sitemap = site.read("sitemap.xml");
+    assert!(
+        sitemap.contains(r#"<url><loc>https://example.org/es/guide/pay/</loc><xhtml:link rel="alternate" hreflang="en" href="https://example.org/guide/pay/"/><xhtml:link rel="alternate" hreflang="es" href="https://example.org/es/guide/pay/"/><xhtml:link rel="alternate" hreflang="x-default" href="https://example.org/guide/pay/"/></url>"#),
+        "{sitemap}"
+    );
+    assert!(
+        sitemap.contains(r#"<url><loc>https://example.org/guide/hours/</loc><xhtml:link rel="alternate" hreflang="en" href="https://example.org/guide/hours/"/><xhtml:link rel="alternate" hreflang="x-default" href="https://example.org/guide/hours/"/></url>"#),
+        "{sitemap}"
+    );
+    let spanish = site.read("es/atom.xml");
+    assert!(spanish.contains(r#"xml:lang="es""#), "{spanish}");
+    assert!(
+        spanish.contains("<title>Guía de campo</title>"),
+        "{spanish}"
+    );
+    let english = site.read("atom.xml");
+    assert!(english.contains("<title>Field guide</title>"), "{english}");
+    let worker = site.read("sw.js");
+    let line = |start: &str| {
+        worker
+            .lines()
+            .find(|line| line.starts_with(start))
+            .unwrap_or_else(|| panic!("{start} in sw.js"))
+            .to_owned()
+    };
+    assert!(!line("const FILES").contains("es/atom.xml"), "{worker}");
+    assert!(
+        line("const UNSAVED").contains("\"es/atom.xml\""),
+        "{worker}"
+    );
+}
