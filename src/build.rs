@@ -522,7 +522,13 @@ fn run<S: Sink>(
     }
     let offline = if config.offline {
         let plan = timings.step("offline", || seen.plan(&config, &site));
-        let worker = offline::service_worker(&plan);
+        let language_folders: Vec<String> = config
+            .languages
+            .iter()
+            .skip(1)
+            .map(|language| format!("{}/", language.code))
+            .collect();
+        let worker = offline::service_worker(&plan, &language_folders);
         if let Err(d) = emit(OutputFile::new(
             offline::SERVICE_WORKER.into(),
             worker.into_bytes(),

@@ -219,8 +219,10 @@ fn check_language(config: &Config, relative: &str, source: &Source) -> Result<()
         )));
     }
     if config.language(code).is_none() {
-        let known: Vec<&str> = config.languages[1..]
+        let known: Vec<&str> = config
+            .languages
             .iter()
+            .skip(1)
             .map(|l| l.code.as_str())
             .collect();
         let known = if known.is_empty() {

@@ -118,3 +118,28 @@ test("every page in both languages is valid HTML (W3C Nu HTML Checker, errors on
   assert.deepEqual(errors, [], errors.join("\n"));
   assert.equal(r.status, 0);
 });
+
+test("a reader of the Spanish pages saves the Spanish pages ahead, not the English ones", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const guard = watch(page);
+  try {
+    await page.goto(server.url + "es/");
+    await page.locator('[data-offline-status][data-state="ready"]').waitFor({ timeout: 30000 });
+    const status = await page.locator("[data-offline-status]").textContent();
+    assert.match(status, /sin conexión/, status);
+    const saved = await page.evaluate(async () => {
+      const name = (await caches.keys()).find((n) => n.startsWith("plumb-"));
+      return (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname);
+    });
+    for (const path of ["/es/", "/es/guide/pay/", "/es/checklists/demo/", "/404.html"]) {
+      assert.ok(saved.includes(path), `${path} is saved: ${saved.join(" ")}`);
+    }
+    for (const path of ["/guide/pay/", "/guide/hours/", "/checklists/demo/"]) {
+      assert.ok(!saved.includes(path), `${path} is not saved ahead: ${saved.join(" ")}`);
+    }
+    guard.check();
+  } finally {
+    await context.close();
+  }
+});
