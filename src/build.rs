@@ -277,8 +277,9 @@ fn compile_site(options: &BuildOptions) -> Result<Compiled, Diagnostics> {
     let mut timings = Timings::default();
     let config = timings.step("config", || Config::load(options))?;
     let content = timings.step("load", || content::load(&config))?;
-    let (checklists, mut diagnostics) =
-        timings.step("checklists", || checklist::parse_all(&content.criteria));
+    let (checklists, mut diagnostics) = timings.step("checklists", || {
+        checklist::parse_all(&content.criteria, config.drafts)
+    });
     diagnostics.extend(config.warnings.iter().cloned());
     diagnostics.extend(content.warnings.iter().cloned());
     let mut documents = content.documents;
@@ -313,7 +314,7 @@ fn compile_site(options: &BuildOptions) -> Result<Compiled, Diagnostics> {
         return Err(diagnostics);
     }
     theme.register_functions(Arc::new(assets.urls.clone()));
-    let embeds = compile_embeds(&theme, &site, &checklists, &mut diagnostics);
+    let embeds = compile_embeds(&config, &theme, &site, &checklists, &mut diagnostics);
     if diagnostics.has_errors() {
         diagnostics.sort();
         return Err(diagnostics);
@@ -481,14 +482,15 @@ fn run<S: Sink>(
     diagnostics.extend(check_anchors(&site, &checked));
     drop(checked);
     let fixed = [
-        ("sitemap.xml", feeds::sitemap(&config, &site)),
-        ("atom.xml", feeds::atom(&config, &site)),
-        ("robots.txt", feeds::robots(&config)),
-    ];
+        ("sitemap.xml".to_owned(), feeds::sitemap(&config, &site)),
+        ("robots.txt".to_owned(), feeds::robots(&config)),
+    ]
+    .into_iter()
+    .chain(feeds::atoms(&config, &site));
     timings.step("files", || {
         let files = fixed
             .into_iter()
-            .map(|(path, text)| OutputFile::new(path.into(), text.into_bytes()))
+            .map(|(path, text)| OutputFile::new(path, text.into_bytes()))
             .chain(assets.files);
         for file in files {
             if let Err(d) = emit(file) {
@@ -520,7 +522,13 @@ fn run<S: Sink>(
     }
     let offline = if config.offline {
         let plan = timings.step("offline", || seen.plan(&config, &site));
-        let worker = offline::service_worker(&plan);
+        let language_folders: Vec<String> = config
+            .languages
+            .iter()
+            .skip(1)
+            .map(|language| format!("{}/", language.code))
+            .collect();
+        let worker = offline::service_worker(&plan, &language_folders);
         if let Err(d) = emit(OutputFile::new(
             offline::SERVICE_WORKER.into(),
             worker.into_bytes(),
@@ -644,6 +652,7 @@ fn built_in_assets(config: &Config) -> Vec<(String, String)> {
 /// Each checklist's form, rendered once through the theme's `checklist.html`, with its links
 /// resolved to the pages of `site`.
 fn compile_embeds(
+    config: &Config,
     theme: &Theme,
     site: &Site,
     checklists: &[(Checklist, Source)],
@@ -669,11 +678,20 @@ fn compile_embeds(
                     continue;
                 }
             };
-        let context = tera::Context::from_value(checklist::template_context(checklist, &urls))
-            .unwrap_or_default();
+        let language = checklist::language_of(source);
+        let mut context = checklist::template_context(checklist, &urls);
+        let lang = language.as_deref().unwrap_or(&config.language);
+        context["lang"] = lang.into();
+        // The script's words reach it through the page, in the page's language.
+        context["words_json"] =
+            checklist::script_json(&theme.words.group(lang, "checklist.script")).into();
+        let context = tera::Context::from_value(context).unwrap_or_default();
         match theme.render("checklist.html", &context) {
             Ok(html) => {
-                embeds.insert(checklist.id.clone(), html);
+                embeds.insert(
+                    checklist::embed_key(&checklist.id, language.as_deref()),
+                    html,
+                );
             }
             Err(err) => diagnostics.push(err.at(source, 0..0)),
         }
@@ -734,7 +752,10 @@ fn checklist_document(checklist: &Checklist, source: &Source) -> Document {
             description: (!checklist.intro.is_empty()).then(|| checklist.intro.clone()),
             ..FrontMatter::default()
         },
-        body: Body::Checklist(checklist.id.clone()),
+        body: Body::Checklist(checklist::embed_key(
+            &checklist.id,
+            checklist::language_of(source).as_deref(),
+        )),
     }
 }
 

@@ -13,6 +13,9 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Source};
 use crate::markdown::highlight;
 use crate::toml_input;
 
+pub mod languages;
+pub use languages::Language;
+
 /// `site.toml` as the author writes it. Unknown keys are found before it is read
 /// (`toml_input::check_keys`): all of them at once, in file order, with [`FOREIGN_KEYS`] as
 /// warnings.
@@ -53,6 +56,9 @@ pub struct SiteToml {
     /// (`https://github.com/me/guide/edit/main/content/`). The theme then offers
     /// "Suggest a change".
     pub edit_url: Option<String>,
+    /// The other languages the site is published in, by code: `[languages.es]`.
+    #[serde(default)]
+    pub languages: std::collections::BTreeMap<String, languages::LanguageToml>,
     /// Anything else, passed to templates as `site.extra`.
     #[serde(default)]
     pub extra: toml::Table,
@@ -341,6 +347,8 @@ pub struct Config {
     /// The path part of `base_url`, e.g. `/guide/`; `/` for a site at the host's root.
     pub base_path: String,
     pub language: String,
+    /// Every language of the site, the default (`language`'s primary subtag) first.
+    pub languages: Vec<Language>,
     pub theme: String,
     pub smart_punctuation: bool,
     pub highlight_theme: String,
@@ -488,6 +496,17 @@ impl Config {
         let offline = raw.offline.0;
         let enabled = offline.enabled;
         let offline_policy = Offline::resolve(offline, source, &mut diagnostics);
+        let default_language = Language {
+            code: languages::primary_subtag(&raw.language),
+            name: None,
+            title: raw.title.clone(),
+            description: raw.description.clone(),
+        };
+        let languages =
+            languages::resolve(default_language, raw.languages, source).unwrap_or_else(|errors| {
+                diagnostics.extend(errors);
+                Vec::new()
+            });
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
@@ -505,6 +524,7 @@ impl Config {
             base_url: with_trailing_slash(&base_url),
             base_path,
             language: raw.language,
+            languages,
             theme: raw.theme,
             smart_punctuation: raw.markdown.smart_punctuation,
             highlight_theme: raw.markdown.highlight_theme,
@@ -520,6 +540,16 @@ impl Config {
             edit_url: raw.edit_url,
             warnings: Vec::new(),
         })
+    }
+
+    /// The code of the site's default language (`en` for `language = "en-US"`).
+    pub fn default_language(&self) -> &str {
+        self.languages.first().map_or("en", |l| l.code.as_str())
+    }
+
+    /// The language of this code, if the site has it.
+    pub fn language(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == code)
     }
 
     /// The absolute URL of a root-relative site path (`/a/b/` -> `https://host/base/a/b/`).

@@ -23,6 +23,14 @@ const FILES: &[(&str, &str)] = &[
         include_str!("init/checklist.toml"),
     ),
     (
+        "themes/guide/i18n/en.toml",
+        include_str!("../themes/guide/i18n/en.toml"),
+    ),
+    (
+        "themes/guide/i18n/es.toml",
+        include_str!("../themes/guide/i18n/es.toml"),
+    ),
+    (
         "themes/guide/templates/base.html",
         include_str!("../themes/guide/templates/base.html"),
     ),

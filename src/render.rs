@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 
 use crate::config::Config;
 use crate::content::tags::{TAGS_URL, tag_url};
+use crate::content::translations::{self, Translations};
 use crate::content::{DocId, Document, Redirect, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::Rendered;
@@ -156,7 +157,12 @@ fn redirect_page(input: &RenderInput<'_>, redirect: &Redirect) -> OutputFile {
 
 /// Context values that are the same for many pages, built once per site.
 pub struct Shared {
-    site: Value,
+    /// The `site` value in each language, by code.
+    site: HashMap<String, Value>,
+    /// Each document's versions in the site's languages.
+    translations: Translations,
+    /// The first checklist's page in each language, by code.
+    checklist_urls: HashMap<String, String>,
     /// Per section, and last for pages outside any (the 404 page): the navigation data with
     /// that section current.
     nav: Vec<Value>,
@@ -170,22 +176,33 @@ pub struct Shared {
 impl Shared {
     pub fn new(input: &RenderInput<'_>) -> Result<Self, Diagnostic> {
         let config = input.config;
-        let site = json!({
-            "title": config.title,
-            "description": config.description,
+        let site_value = |language: &crate::config::Language| {
+            json!({
+            "title": language.title,
+            "description": language.description,
             "base_url": config.base_url,
-            "language": config.language,
+            "language": language_tag(config, &language.code),
             "offline": config.offline,
-            "offline_text": {
-                "saving": config.offline_policy.saving,
-                "ready": config.offline_policy.ready,
-                "paused": config.offline_policy.paused,
-                "note": config.offline_policy.note,
-                "update": config.offline_policy.update,
-                "reload": config.offline_policy.reload,
-            },
+            "offline_text": offline_text(input, &language.code),
             "extra": config.extra,
-        });
+            })
+        };
+        let site: HashMap<String, Value> = config
+            .languages
+            .iter()
+            .map(|language| (language.code.clone(), site_value(language)))
+            .collect();
+        let translations = Translations::of(input.site, config);
+        let mut checklist_urls = HashMap::new();
+        if let Some(url) = input.checklist_url
+            && let Some((_, doc)) = input.site.documents().find(|(_, doc)| doc.url == url)
+        {
+            for version in translations.versions(input.site, config, doc) {
+                if let Some(url) = version.url {
+                    checklist_urls.insert(version.code, url);
+                }
+            }
+        }
         let page_summaries = input.site.pages.iter().map(|p| summary(&p.doc)).collect();
         let nav: Vec<Value> = (0..=input.site.sections.len())
             .into_par_iter()
@@ -194,10 +211,15 @@ impl Shared {
         let nav_html = if input.theme.has_template(NAV_TEMPLATE) {
             let rendered: Result<Vec<NavHtml>, Diagnostic> = nav
                 .par_iter()
-                .map(|nav| {
+                .enumerate()
+                .map(|(section, nav)| {
+                    let code = section_language(input, section);
                     let mut context = Map::new();
-                    context.insert("site".to_owned(), site.clone());
-                    context.insert("lang".to_owned(), Value::String(config.language.clone()));
+                    context.insert("site".to_owned(), site_in(&site, config, code));
+                    context.insert(
+                        "lang".to_owned(),
+                        Value::String(language_tag(config, code).to_owned()),
+                    );
                     context.insert("nav".to_owned(), nav.clone());
                     render_with(input.theme, NAV_TEMPLATE, context).map(NavHtml::new)
                 })
@@ -208,6 +230,8 @@ impl Shared {
         };
         Ok(Self {
             site,
+            translations,
+            checklist_urls,
             nav,
             nav_html,
             page_summaries,
@@ -269,7 +293,8 @@ fn summary(doc: &Document) -> Value {
 /// The template a document renders with: its own, or its kind's.
 pub fn template_of(id: DocId, doc: &Document) -> &str {
     let default_template = match id {
-        DocId::Section(0) => "index.html",
+        // A section at the top of `content/` is a language's home page.
+        DocId::Section(_) if !doc.relative_path.contains('/') => "index.html",
         DocId::Section(_) => "section.html",
         DocId::Page(_) => "page.html",
     };
@@ -298,6 +323,10 @@ pub fn render_document(
         DocId::Page(i) => site.pages[i].section,
     };
     let mut context = base_context(input, shared, &doc.url, section_index);
+    if input.config.languages.len() > 1 {
+        let versions = shared.translations.versions(site, input.config, doc);
+        context.insert("languages".to_owned(), json!(versions));
+    }
     let value = document_value(input.config, doc, body);
     let template = template_of(id, doc);
     let _rendering = input
@@ -369,14 +398,20 @@ fn base_context(
     url: &str,
     section: usize,
 ) -> Map<String, Value> {
+    let section = section.min(shared.nav.len() - 1);
+    let code = section_language(input, section);
     let mut context = Map::new();
-    context.insert("site".to_owned(), shared.site.clone());
+    context.insert("site".to_owned(), site_in(&shared.site, input.config, code));
     context.insert(
         "lang".to_owned(),
-        Value::String(input.config.language.clone()),
+        Value::String(language_tag(input.config, code).to_owned()),
     );
     context.insert("current_url".to_owned(), Value::String(url.to_owned()));
-    let section = section.min(shared.nav.len() - 1);
+    let home = input.config.language(code).map_or_else(
+        || "/".to_owned(),
+        |l| l.home(input.config.default_language()),
+    );
+    context.insert("home_url".to_owned(), Value::String(home));
     match &shared.nav_html {
         Some(nav_html) => {
             let html = nav_html[section].mark_current(url);
@@ -386,13 +421,62 @@ fn base_context(
             context.insert("nav".to_owned(), shared.nav[section].clone());
         }
     }
-    if let Some(checklist) = input.checklist_url {
-        context.insert(
-            "checklist_url".to_owned(),
-            Value::String(checklist.to_owned()),
-        );
+    if let Some(checklist) = shared.checklist_urls.get(code) {
+        context.insert("checklist_url".to_owned(), Value::String(checklist.clone()));
     }
     context
+}
+
+/// The words of the offline notice in language `code`: `site.toml`'s in the default language,
+/// the theme's translations (`offline.*`) in the others.
+fn offline_text(input: &RenderInput<'_>, code: &str) -> Value {
+    let policy = &input.config.offline_policy;
+    let words = &input.theme.words;
+    let mut text = Map::new();
+    for (key, default) in [
+        ("saving", &policy.saving),
+        ("ready", &policy.ready),
+        ("paused", &policy.paused),
+        ("note", &policy.note),
+        ("update", &policy.update),
+        ("reload", &policy.reload),
+    ] {
+        let word = if code == input.config.default_language() {
+            default.as_str()
+        } else {
+            words
+                .get(code, &format!("offline.{key}"))
+                .unwrap_or(default)
+        };
+        text.insert(key.to_owned(), Value::String(word.to_owned()));
+    }
+    Value::Object(text)
+}
+
+/// The `site` value in language `code`, the default language's for a code the site lacks.
+fn site_in(site: &HashMap<String, Value>, config: &Config, code: &str) -> Value {
+    site.get(code)
+        .or_else(|| site.get(config.default_language()))
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+/// The language code of a section's pages (the default language's for pages outside any).
+fn section_language<'a>(input: &'a RenderInput<'_>, section: usize) -> &'a str {
+    match input.site.sections.get(section) {
+        Some(section) => translations::language_of(input.config, &section.doc),
+        None => input.config.default_language(),
+    }
+}
+
+/// The tag a page in language `code` declares in `<html lang>`: `language` of `site.toml` as
+/// written (`en-US`) for the default, the code for the others.
+fn language_tag<'a>(config: &'a Config, code: &'a str) -> &'a str {
+    if code == config.default_language() {
+        &config.language
+    } else {
+        code
+    }
 }
 
 fn document_value(config: &Config, doc: &Document, body: Rendered) -> Value {

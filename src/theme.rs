@@ -15,6 +15,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Source, suggest};
 
 pub mod deps;
 mod depth;
+pub mod i18n;
 mod recursion;
 
 /// Templates every theme must have.
@@ -32,6 +33,8 @@ pub struct Theme {
     pub static_files: BTreeMap<String, PathBuf>,
     /// How deep macro calls nest on each rendering thread.
     macro_depth: depth::MacroDepth,
+    /// The theme's words in each language of the site, for `t()`.
+    pub words: Arc<i18n::Words>,
 }
 
 impl Theme {
@@ -144,8 +147,15 @@ impl Theme {
         }
         let macro_depth = depth::MacroDepth::default();
         macro_depth.install(&mut tera);
+        let words = Arc::new(i18n::Words::load(
+            config,
+            &dir,
+            &PathBuf::from("themes").join(&config.theme),
+        )?);
+        tera.register_function("t", Arc::clone(&words).function());
 
         Ok(Self {
+            words,
             tera,
             files,
             static_files,

@@ -251,3 +251,51 @@ fn write_if_changed(path: &Path, text: &str) {
         fs::write(path, text).expect("write vectors");
     }
 }
+
+/// Criteria files and their translations (`x.es.toml`), whose scoring must be the original's.
+const TRANSLATIONS: [(&str, &str); 1] = [(
+    "tests/fixtures/languages/content/checklists/demo.toml",
+    "tests/fixtures/languages/content/checklists/demo.es.toml",
+)];
+
+fn source_of(path: &str) -> Source {
+    let text = fs::read_to_string(common::repo().join(path)).expect("criteria file");
+    Source::new(path, text)
+}
+
+#[test]
+fn translations_score_as_their_originals_and_are_written() {
+    let dir = common::repo().join("tests/vectors");
+    for (original, translation) in TRANSLATIONS {
+        let english = checklist::parse(&source_of(original)).expect("valid criteria");
+        let (spanish, warnings) =
+            checklist::parse_translation(&source_of(original), &source_of(translation), false)
+                .expect("a complete translation");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            spanish.id, english.id,
+            "answers are stored by the original's id"
+        );
+        assert_ne!(spanish.title, english.title, "{translation} is applied");
+        let mut cases = Vec::new();
+        for (name, answers) in answer_sets(&english) {
+            let expected = checklist::score(&english, &answers);
+            let found = checklist::score(&spanish, &answers);
+            assert_eq!(
+                serde_json::to_value(&found).expect("json"),
+                serde_json::to_value(&expected).expect("json"),
+                "{translation}: {name}"
+            );
+            let sorted: std::collections::BTreeMap<_, _> = answers.iter().collect();
+            cases.push(json!({"name": name, "answers": sorted, "expected": expected}));
+        }
+        let model: Value = serde_json::from_str(&checklist::model_json(&spanish)).expect("json");
+        let language = Path::new(translation)
+            .file_stem()
+            .and_then(|stem| Path::new(stem).extension())
+            .and_then(|code| code.to_str())
+            .expect("a language code in the name");
+        let text = one_case_per_line(&json!({"model": model, "cases": cases}));
+        write_if_changed(&dir.join(format!("{}.{language}.json", spanish.id)), &text);
+    }
+}

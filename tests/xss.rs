@@ -410,15 +410,18 @@ fn check_site(theme: &str) {
         // The models are checked as JSON below; everything else is checked as HTML.
         let html = &without_models(page);
         let lower = html.to_ascii_lowercase();
-        // The only scripts: files, and the checklist model as JSON.
+        // The only scripts: files, and the checklist's model and words as JSON.
         for (i, _) in lower.match_indices("<script") {
             let tag = &html[i..];
             assert!(
                 tag.starts_with("<script src=\"")
                     || tag.starts_with(
                         "<script type=\"application/json\" class=\"checklist-model\">"
+                    )
+                    || tag.starts_with(
+                        "<script type=\"application/json\" class=\"checklist-words\">"
                     ),
-                "{theme}: {path}: a script element that is not a file or the model: {}",
+                "{theme}: {path}: a script element that is not a file, the model or the words: {}",
                 &tag[..tag.len().min(80)]
             );
         }

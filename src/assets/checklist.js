@@ -1,6 +1,7 @@
 // plumb checklist script (built-in asset `checklist.js`). Owns, for every [data-checklist]
 // section on the page: live scoring (the README's scoring rules; must agree exactly with the
-// Rust reference), conditional questions and their numbering, the result (only once enough is
+// Rust reference), conditional questions and their numbering, the words it shows (read from the
+// page's `script.checklist-words`, in the page's language: none are written here), the result (only once enough is
 // answered), saving/restoring answers in localStorage, and the reset/export/summary/import/
 // share/print tools. Classic deferred script, no inline styles, no innerHTML: safe under
 // `script-src 'self'; style-src 'self'` and from file://.
@@ -177,9 +178,21 @@
       .map((q) => ({ question: q.text, answer: optionOf(q, answers[q.id]).label }));
   }
 
+  // The words the script shows, from the page's `script.checklist-words` (in the page's
+  // language); `{name}` in a word is filled from `values`. A missing word shows its key.
+  function wordsOf(root) {
+    let words = {};
+    try { words = JSON.parse(root.querySelector("script.checklist-words").textContent) || {}; } catch (e) { /* keys shown */ }
+    return (key, values) => {
+      const text = own(words, key) ? String(words[key]) : key;
+      return text.replace(/\{(\w+)\}/g, (whole, name) => (values && own(values, name) ? String(values[name]) : whole));
+    };
+  }
+
   function init(root) {
     let model;
     try { model = JSON.parse(root.querySelector("script.checklist-model").textContent); } catch (e) { return; }
+    const word = wordsOf(root);
     const id = model.id, key = "plumb-checklist:" + id, pre = "checklist-" + id + "-";
     const form = root.querySelector(".checklist-form"), status = root.querySelector(".checklist-result");
     if (!form || !status) return;
@@ -207,7 +220,7 @@
     const warn = () => {
       if (warned) return;
       warned = true;
-      notice("Your answers can't be saved on this device; they will be lost when you close the page.",
+      notice(word("not_saved"),
         "checklist-notice-warning");
     };
     try {
@@ -228,7 +241,7 @@
       const q = fs.getAttribute("data-question");
       fs.querySelectorAll("input[type=radio]").forEach((r) => { r.checked = own(answers, q) && answers[q] === r.value; });
     });
-    const cleared = "Some answers were cleared because this checklist changed since you gave them. Please answer those questions again.";
+    const cleared = word("cleared");
 
     if (store) {
       let stored = null;
@@ -264,12 +277,12 @@
       setTimeout(() => URL.revokeObjectURL(a.href), 10000);
     };
 
-    const printResult = button("Print result", "print", () => window.print());
-    const saveSummary = button("Save result as a page", "summary", () => {
+    const printResult = button(word("print_result"), "print", () => window.print());
+    const saveSummary = button(word("save_summary"), "summary", () => {
       download(summaryHtml(), "text/html", id + "-result.html");
-      say("Saved. Open the file in any browser, or send it to someone who helps you.");
+      say(word("summary_saved"));
     });
-    button("Print blank worksheet", "worksheet", () => {
+    button(word("print_worksheet"), "worksheet", () => {
       const html = document.documentElement, checked = Array.from(form.querySelectorAll("input:checked"));
       html.classList.add("checklist-print-worksheet");
       checked.forEach((r) => { r.checked = false; });
@@ -283,7 +296,7 @@
         update();
       }
     });
-    button("Export answers (file to import later)", "export", () => {
+    button(word("export"), "export", () => {
       download(JSON.stringify(storedValue(model, answers, new Date()), null, 2) + "\n", "application/json", id + "-answers.json");
     });
     const file = el("input", "checklist-import-input checklist-visually-hidden");
@@ -291,9 +304,9 @@
     file.id = pre + "import";
     file.accept = ".json,application/json";
     file.tabIndex = -1;
-    const fileLabel = el("label", "checklist-import-label checklist-visually-hidden", "Import answers from a file");
+    const fileLabel = el("label", "checklist-import-label checklist-visually-hidden", word("import_label"));
     fileLabel.htmlFor = file.id;
-    button("Import answers", "import", () => file.click());
+    button(word("import"), "import", () => file.click());
     file.addEventListener("change", () => {
       const f = file.files && file.files[0];
       if (!f) return;
@@ -303,16 +316,16 @@
         try { data = JSON.parse(rd.result); } catch (e) { /* reported below */ }
         file.value = "";
         if (!data || data.checklist !== id || !data.answers || typeof data.answers !== "object") {
-          return say("That file does not hold answers for this checklist; nothing was changed.");
+          return say(word("import_wrong"));
         }
         const m = migrate(model, data);
-        apply(m.answers, m.cleared.length ? "Answers imported. " + cleared : "Answers imported.");
+        apply(m.answers, m.cleared.length ? word("imported") + " " + cleared : word("imported"));
       };
-      rd.onerror = () => { file.value = ""; say("The file could not be read."); };
+      rd.onerror = () => { file.value = ""; say(word("import_unreadable")); };
       rd.readAsText(f);
     });
     const share = el("p", "checklist-share");
-    const shareLabel = el("label", "checklist-share-label", "Share link (it contains your answers): ");
+    const shareLabel = el("label", "checklist-share-label", word("share_label"));
     const shareField = el("input", "checklist-share-field");
     shareField.type = "text";
     shareField.readOnly = true;
@@ -320,18 +333,18 @@
     shareField.addEventListener("focus", () => shareField.select());
     share.append(shareLabel, shareField);
     share.hidden = true;
-    button("Copy share link", "share", () => {
+    button(word("share"), "share", () => {
       const url = shareUrl(location.href, id, answers);
       shareField.value = url;
       share.hidden = false;
-      const fallback = () => say("Copy the link shown below the buttons.");
+      const fallback = () => say(word("copy_yourself"));
       if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(url).then(() => say("Link copied. It is also shown below the buttons."), fallback);
+        navigator.clipboard.writeText(url).then(() => say(word("copied")), fallback);
       } else fallback();
     });
-    button("Reset answers", "reset", () => {
-      if (!window.confirm("Clear all your answers to this checklist? This cannot be undone.")) return;
-      apply({}, "Answers cleared.");
+    button(word("reset"), "reset", () => {
+      if (!window.confirm(word("reset_confirm"))) return;
+      apply({}, word("reset_done"));
     });
     tools.append(fileLabel, file, share, msg);
 
@@ -348,7 +361,7 @@
       const h1 = doc.createElement("h1");
       h1.textContent = model.title;
       const from = doc.createElement("p");
-      from.textContent = "Saved " + new Date().toISOString().slice(0, 10) + " from " + location.href.split("#")[0];
+      from.textContent = word("saved_from", { date: new Date().toISOString().slice(0, 10), address: location.href.split("#")[0] });
       const copy = doc.importNode(report, true);
       copy.querySelectorAll("progress").forEach((e) => e.remove());
       const originals = report.querySelectorAll("a[href]");   // absolute, so the saved file's links work
@@ -367,9 +380,9 @@
         if (!fs.hidden && number) number.textContent = ++n + ".";
       });
       const band = model.bands.find((b) => b.id === r.band);
-      const progress = r.answered + " of " + r.visible + " answered";
-      status.textContent = !r.ready ? progress + ", " + r.left + " left."
-        : "Your result is ready" + (band ? ": " + band.title : "") + ". It is below the questions.";
+      const progress = word("progress", { answered: r.answered, visible: r.visible });
+      status.textContent = !r.ready ? word("left", { progress, left: r.left })
+        : band ? word("ready_band", { band: band.title }) : word("ready");
       status.classList.toggle("checklist-result-ready", r.ready);
       root.classList.toggle("checklist-has-result", r.ready);
       printResult.hidden = saveSummary.hidden = !r.ready;
@@ -381,10 +394,10 @@
       const linkTo = (parent, path, cls) => {
         const a = links.get(path);
         if (!a) return;
-        const link = add(parent, "a", cls, "Read: " + a.textContent);
+        const link = add(parent, "a", cls, word("read", { title: a.textContent }));
         link.href = a.getAttribute("href");
       };
-      head(3, "Your result");
+      head(3, word("your_result"));
       if (!r.ready) {
         const p = add(report, "p", "checklist-progress");
         const bar = el("progress", "checklist-progress-bar");
@@ -393,20 +406,19 @@
         bar.value = r.answered;
         add(p, "label", "checklist-progress-label", progress + " ").htmlFor = bar.id;
         p.appendChild(bar);
-        add(report, "p", "checklist-waiting", (r.left === 1 ? "Answer 1 more question" : "Answer " + r.left + " more questions") +
-          " to see your result. \u201cNot sure\u201d counts as an answer.");
+        add(report, "p", "checklist-waiting", r.left === 1 ? word("waiting_one") : word("waiting", { left: r.left }));
         return;
       }
       const v = add(report, "div", "checklist-verdict");
       if (band) {
         add(v, "h4", "checklist-report-heading checklist-verdict-title", band.title);
         add(v, "p", "checklist-verdict-summary", band.summary);
-        add(v, "p", "checklist-overall", "Overall: " + r.overall + " out of 100. The higher the number, the more of your work you hold.");
+        add(v, "p", "checklist-overall", word("overall", { score: r.overall }));
       } else {
-        add(v, "p", "checklist-overall", "No overall result: every answer so far is \u201cNot sure\u201d. Start with the find-out list below.");
+        add(v, "p", "checklist-overall", word("no_overall"));
       }
       if (r.findings.length) {
-        head(4, "What your answers show");
+        head(4, word("findings"));
         const ul = add(report, "ul", "checklist-findings");
         r.findings.forEach((fid) => {
           const f = model.findings.find((x) => x.id === fid), li = add(ul, "li");
@@ -414,12 +426,12 @@
           if (f.link) linkTo(li, f.link, "checklist-finding-link");
         });
       }
-      head(4, "How much of each part you hold");
+      head(4, word("dimensions"));
       const dl = add(report, "ul", "checklist-dimensions");
       model.dimensions.forEach((d) => {
         const x = r.dimensions[d.id], li = add(dl, "li"), t = r.dimension_texts[d.id];
         add(li, "strong", "", d.title + ": ");
-        add(li, "span", "", x === null ? "no score (no answers that count)" : x + " out of 100");
+        add(li, "span", "", x === null ? word("no_score") : word("dimension_score", { score: x }));
         if (d.description) add(li, "p", "checklist-dimension-description", d.description);
         if (t !== null && t !== undefined) add(li, "p", "checklist-dimension-text", d.texts[t].text);
       });
@@ -428,7 +440,7 @@
         add(t, "caption", "", caption);
         const hr = add(add(t, "thead"), "tr");
         add(hr, "th", "", label).scope = "col";
-        add(hr, "th", "", "Who").scope = "col";
+        add(hr, "th", "", word("who")).scope = "col";
         const tb = add(t, "tbody");
         rows.forEach((row) => {
           const tr = add(tb, "tr");
@@ -437,18 +449,18 @@
         });
       };
       if (r.control_map.length || r.risk_map.length) {
-        head(4, "Who decides, and who carries the risk");
+        head(4, word("maps"));
         if (r.control_map.length) {
-          mapTable("Who decides", "checklist-map", r.control_map.map((c) => ({ label: qs.get(c.question).control_point, holder: c.holder })), "Decision");
+          mapTable(word("control_map"), "checklist-map", r.control_map.map((c) => ({ label: qs.get(c.question).control_point, holder: c.holder })), word("decision"));
         }
         if (r.risk_map.length) {
-          mapTable("Who carries the risk", "checklist-risk-map", r.risk_map.map((c) => ({ label: qs.get(c.question).risk, holder: c.holder })), "Risk");
+          mapTable(word("risk_map"), "checklist-risk-map", r.risk_map.map((c) => ({ label: qs.get(c.question).risk, holder: c.holder })), word("risk"));
         }
         const keyBox = add(report, "div", "checklist-key");
         keyLines.forEach((line) => keyBox.appendChild(line.cloneNode(true)));
       }
       if (r.find_out.length) {
-        head(4, "Find out");
+        head(4, word("find_out"));
         const ul = add(report, "ul", "checklist-find-out");
         r.find_out.forEach((qid) => {
           const q = qs.get(qid), li = add(ul, "li");
@@ -457,7 +469,7 @@
         });
       }
       if (band && band.next_steps && band.next_steps.length) {
-        head(4, "Next steps");
+        head(4, word("next_steps"));
         const ul = add(report, "ul", "checklist-next-steps");
         band.next_steps.forEach((s) => {
           const li = add(ul, "li");
@@ -467,7 +479,7 @@
       }
       const words = answersInWords(model, answers, r.visible_questions);
       const box = add(report, "div", "checklist-answers");
-      add(box, "h4", "checklist-report-heading", "Your answers");
+      add(box, "h4", "checklist-report-heading", word("your_answers"));
       const ol = add(box, "ol");
       words.forEach((w) => { const li = add(ol, "li"); add(li, "span", "", w.question + " "); add(li, "strong", "", w.answer); });
     }
@@ -480,7 +492,7 @@
       answers = sanitize(model, a);
       sync();
       save();
-      notice("Answers loaded from a shared link.");
+      notice(word("shared_loaded"));
       try { history.replaceState(history.state, "", location.href.split("#")[0] + stripShare(location.hash, id)); } catch (e) { /* keep fragment */ }
       update();
     };

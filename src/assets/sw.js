@@ -15,6 +15,9 @@ const CACHE = "plumb-" + __PLUMB_BUILD__;
 const FILES = __PLUMB_FILES__;
 // Files of the site never saved (feeds, excluded files and pages).
 const UNSAVED = __PLUMB_UNSAVED__;
+// The folders of the site's other languages (`es/`). A reader saves ahead the pages of the
+// language being read (and the 404 page); other languages' pages are saved when opened.
+const LANGUAGES = __PLUMB_LANGUAGES__;
 const REVISION = "X-Plumb-Revision";
 // The revision of a file saved as the reader opened it: the build does not list it.
 const VISITED = "visited";
@@ -25,7 +28,15 @@ const entries = new Map(FILES.map(([path, revision, bytes, page]) => {
   return [url, { url, revision, bytes, page: page === 1 }];
 }));
 const savedAhead = [...entries.values()];
-const pagesAhead = savedAhead.filter((entry) => entry.page).length;
+const languageFolders = LANGUAGES.map((folder) => new URL(folder, scope).href);
+const notFoundPage = new URL("404.html", scope).href;
+// The folder of the language a URL is in: one of `languageFolders`, or the scope.
+const languageOf = (url) => languageFolders.find((folder) => url.startsWith(folder)) || scope;
+// What a reader of the page at `pageUrl` saves ahead: every file but other languages' pages.
+function aheadFor(pageUrl) {
+  const language = languageOf(pageUrl);
+  return savedAhead.filter((entry) => !entry.page || entry.url === notFoundPage || languageOf(entry.url) === language);
+}
 const unsaved = new Set(UNSAVED.map((path) => new URL(path, scope).href));
 
 const isOurs = (name) => name.startsWith("plumb-");
@@ -152,8 +163,8 @@ self.addEventListener("activate", (event) => {
 
 // Tells every open page how saving goes: pages saved ahead so far, of how many, and whether
 // saving goes on ("saving"), is complete ("ready") or stopped ("paused").
-async function announce(saved, state) {
-  const message = { type: "plumb-offline", saved, total: pagesAhead, state };
+async function announce(saved, total, state) {
+  const message = { type: "plumb-offline", saved, total, state };
   for (const client of await self.clients.matchAll({ type: "window" })) client.postMessage(message);
 }
 
@@ -168,7 +179,10 @@ async function save(loaded) {
   for (const entry of loaded.map(entryOfLoaded)) {
     if (entry && !first.some((e) => e.url === entry.url)) first.push(entry);
   }
-  const queue = first.concat(savedAhead.filter((entry) => !first.includes(entry)));
+  // The page asking is the first of what it loaded.
+  const ahead = aheadFor(loaded.length ? savedUrl(loaded[0]) : scope);
+  const total = ahead.filter((entry) => entry.page).length;
+  const queue = first.concat(ahead.filter((entry) => !first.includes(entry)));
   let pagesSaved = 0;
   try {
     for (const [index, entry] of queue.entries()) {
@@ -183,12 +197,12 @@ async function save(loaded) {
       if (entries.has(entry.url) && entry.page) {
         pagesSaved += 1;
         // A visit that finds everything saved goes straight to "ready", without counting aloud.
-        if (downloading) await announce(pagesSaved, "saving");
+        if (downloading) await announce(pagesSaved, total, "saving");
       }
     }
-    await announce(pagesSaved, "ready");
+    await announce(pagesSaved, total, "ready");
   } catch (error) {
-    await announce(pagesSaved, "paused");
+    await announce(pagesSaved, total, "paused");
   }
 }
 

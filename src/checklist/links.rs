@@ -1,11 +1,12 @@
 //! The links of a criteria file (findings and next steps): each `.md` path, relative to the
 //! criteria file as in markdown, resolved to its page's URL, or an error at the link naming the
-//! missing page. Pure: the caller gives the URL of every content file.
+//! missing page. A translation's links lead to the same language's page where one exists, and
+//! to the original's page otherwise. Pure: the caller gives the URL of every content file.
 
 use std::collections::{BTreeMap, HashMap};
 
 use super::{Checklist, Link};
-use crate::content::paths::resolve;
+use crate::content::paths::{self, resolve};
 use crate::diagnostic::{Diagnostic, Diagnostics, Source, suggest};
 
 /// Each link as written -> its page.
@@ -77,6 +78,13 @@ fn url_of(
             "link to a file inside `content/`, relative to this file's folder".to_owned(),
         ));
     };
+    // A translation's links lead to the pages in its language, where there are some.
+    let translated = paths::split_language(relative_path)
+        .1
+        .map(|code| paths::translated_path(&resolved, code));
+    if let Some(url) = translated.and_then(|path| pages.get(&path)) {
+        return Ok(url.clone());
+    }
     if let Some(url) = pages.get(&resolved) {
         return Ok(url.clone());
     }

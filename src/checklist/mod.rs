@@ -8,6 +8,7 @@
 mod links;
 mod model;
 pub mod score;
+mod translate;
 mod validate;
 
 use std::ops::Range;
@@ -184,11 +185,17 @@ pub fn parse(source: &Source) -> Result<Checklist, Diagnostics> {
     validate::validate(raw, source)
 }
 
-/// Parses every criteria file and refuses two checklists with one id.
-pub fn parse_all(sources: &[Source]) -> (Vec<(Checklist, Source)>, Diagnostics) {
+/// Parses every criteria file and refuses two checklists with one id; then lays each
+/// translation (`x.es.toml`) over its original's model. A translation keeps its original's id:
+/// answers are stored by id, so they follow a reader from one language to the other.
+/// `drafts` turns untranslated texts into warnings.
+pub fn parse_all(sources: &[Source], drafts: bool) -> (Vec<(Checklist, Source)>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut checklists: Vec<(Checklist, Source)> = Vec::new();
-    for source in sources {
+    let (translations, originals): (Vec<&Source>, Vec<&Source>) = sources
+        .iter()
+        .partition(|source| language_of(source).is_some());
+    for source in originals {
         match parse(source) {
             Ok(checklist) => {
                 if let Some((_, first)) = checklists.iter().find(|(c, _)| c.id == checklist.id) {
@@ -208,7 +215,72 @@ pub fn parse_all(sources: &[Source]) -> (Vec<(Checklist, Source)>, Diagnostics) 
             Err(errors) => diagnostics.extend(errors),
         }
     }
+    let mut translated = Vec::new();
+    for source in translations {
+        let original_path = crate::content::paths::split_language(&content_path(source)).0;
+        let Some((_, original)) = checklists
+            .iter()
+            .find(|(_, s)| content_path(s) == original_path)
+        else {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "`{}` translates `content/{original_path}`, which is not a checklist of the site",
+                    source.path.display()
+                ))
+                .at(source, 0..0)
+                .with_hint("a checklist's translation sits beside its criteria file and shares its name"),
+            );
+            continue;
+        };
+        match parse_translation(original, source, drafts) {
+            Ok((checklist, warnings)) => {
+                diagnostics.extend(warnings);
+                translated.push((checklist, source.clone()));
+            }
+            Err(errors) => diagnostics.extend(errors),
+        }
+    }
+    checklists.extend(translated);
     (checklists, diagnostics)
+}
+
+/// The original's model with a translation's texts, validated like any criteria file.
+pub fn parse_translation(
+    original: &Source,
+    translation: &Source,
+    drafts: bool,
+) -> Result<(Checklist, Vec<Diagnostic>), Diagnostics> {
+    let raw: model::CriteriaFile = crate::toml_input::parse(original, &original.text, 0)?;
+    let (raw, warnings) = translate::apply(raw, translation, drafts)?;
+    Ok((validate::validate(raw, original)?, warnings))
+}
+
+/// The path of a criteria file below `content/`.
+fn content_path(source: &Source) -> String {
+    source
+        .path
+        .strip_prefix("content")
+        .unwrap_or(&source.path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The language of a criteria file: `Some("es")` for a translation `x.es.toml`.
+pub fn language_of(source: &Source) -> Option<String> {
+    crate::content::paths::split_language(&content_path(source))
+        .1
+        .map(str::to_owned)
+}
+
+/// The key of a checklist's form among the embeds: its id, with the language of a
+/// translation (`independence@es`), so each language's pages embed their own form.
+pub fn embed_key(id: &str, language: Option<&str>) -> String {
+    match language {
+        Some(code) => format!("{id}@{code}"),
+        None => id.to_owned(),
+    }
 }
 
 /// The model as JSON that can sit inside `<script type="application/json">`: `<`, `>` and `&`
@@ -243,7 +315,13 @@ pub fn model_json(checklist: &Checklist) -> String {
         "bands": checklist.bands,
         "findings": checklist.findings,
     });
-    let json = serde_json::to_string(&model).unwrap_or_default();
+    script_json(&model)
+}
+
+/// A value as JSON that can sit inside `<script type="application/json">`: `<`, `>` and `&`
+/// are written as `\u` escapes, so no text can close the element or open a comment.
+pub fn script_json(value: &impl Serialize) -> String {
+    let json = serde_json::to_string(value).unwrap_or_default();
     json.replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
@@ -272,7 +350,7 @@ pub fn template_context(checklist: &Checklist, urls: &LinkUrls) -> serde_json::V
                     .filter_map(|a| target?.options.iter().find(|o| &o.id == a))
                     .map(|o| format!("\u{201c}{}\u{201d}", o.label))
                     .collect();
-                serde_json::json!({"number": number_of(&cond.question), "answers": labels.join(" or ")})
+                serde_json::json!({"number": number_of(&cond.question), "answers": labels.join(" or "), "answer_list": labels})
             });
             serde_json::json!({
                 "number": i + 1,

@@ -1,7 +1,7 @@
 //! Reading `content/`: every markdown file with its front matter, every criteria file, every
 //! other file (published beside the pages); then assembling the section tree.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -166,6 +166,7 @@ fn read_one(config: &Config, relative: String, path: PathBuf) -> Result<Option<E
     let shown = PathBuf::from("content").join(&relative);
     let text = read_text(&path, &shown)?;
     let source = Source::new(shown, text);
+    check_language(config, &relative, &source)?;
     if let Kind::Criteria = kind {
         if is_criteria(&relative, &source.text) {
             return Ok(Some(Entry::Criteria(source)));
@@ -199,6 +200,45 @@ fn read_one(config: &Config, relative: String, path: PathBuf) -> Result<Option<E
         meta,
         body: Body::Markdown(body),
     }))))
+}
+
+/// Refuses a translation (`a.xx.md`, `x.xx.toml`) whose `xx` is not one of the site's other
+/// languages.
+fn check_language(config: &Config, relative: &str, source: &Source) -> Result<(), Diagnostic> {
+    let (original, Some(code)) = paths::split_language(relative) else {
+        return Ok(());
+    };
+    let original_name = original.rsplit('/').next().unwrap_or(&original);
+    if code == config.default_language() {
+        return Err(Diagnostic::error(format!(
+            "`{code}` is the site's default language"
+        ))
+        .at(source, 0..0)
+        .with_hint(format!(
+            "pages in the default language have no code in their name: rename the file `{original_name}`"
+        )));
+    }
+    if config.language(code).is_none() {
+        let known: Vec<&str> = config
+            .languages
+            .iter()
+            .skip(1)
+            .map(|l| l.code.as_str())
+            .collect();
+        let known = if known.is_empty() {
+            "the site has no other language".to_owned()
+        } else {
+            format!("its other languages are `{}`", known.join("`, `"))
+        };
+        return Err(Diagnostic::error(format!(
+            "`{code}` is not a language of the site ({known})"
+        ))
+        .at(source, 0..0)
+        .with_hint(format!(
+            "add `[languages.{code}]` with a `title` to site.toml, or rename the file (a name ending in `.{code}.md` is a translation of `{original_name}`)"
+        )));
+    }
+    Ok(())
 }
 
 /// Reads one markdown file of `content/` (`relative` below it) as a document; `None` for a draft
@@ -251,27 +291,41 @@ pub fn assemble(documents: Vec<Document>) -> Result<Site, Diagnostics> {
         return Err(diagnostics);
     }
 
+    diagnostics.extend(missing_originals(&documents));
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+
     let (indexes, pages): (Vec<_>, Vec<_>) = documents
         .into_iter()
         .partition(|d| paths::is_section_index(&d.relative_path));
 
-    // Sections keyed by folder ("" for the home section), so parents are found by walking up.
-    let mut by_folder: BTreeMap<String, Document> = indexes
-        .into_iter()
-        .map(|d| (folder_of(&d.relative_path).to_owned(), d))
+    // Sections keyed by language (`None` for the default, first) and folder ("" for a home), so
+    // parents are found by walking up within one language.
+    let mut by_folder: BTreeMap<Tree, Document> =
+        indexes.into_iter().map(|d| (tree_of(&d), d)).collect();
+    let languages: Vec<Option<String>> = pages
+        .iter()
+        .map(|d| d.translation_language().map(str::to_owned))
+        .chain(by_folder.keys().map(|(language, _)| language.clone()))
+        .chain([None])
         .collect();
-    by_folder.entry(String::new()).or_insert_with(implicit_home);
+    for language in languages {
+        by_folder
+            .entry((language.clone(), String::new()))
+            .or_insert_with(|| implicit_home(language.as_deref()));
+    }
 
-    let folders: Vec<String> = by_folder.keys().cloned().collect();
-    let index_of: HashMap<&str, usize> = folders
+    let folders: Vec<Tree> = by_folder.keys().cloned().collect();
+    let index_of: HashMap<(Option<&str>, &str), usize> = folders
         .iter()
         .enumerate()
-        .map(|(i, f)| (f.as_str(), i))
+        .map(|(i, (language, folder))| ((language.as_deref(), folder.as_str()), i))
         .collect();
-    let nearest = |folder: &str| -> usize {
+    let nearest = |language: Option<&str>, folder: &str| -> usize {
         let mut folder = folder;
         loop {
-            if let Some(&i) = index_of.get(folder) {
+            if let Some(&i) = index_of.get(&(language, folder)) {
                 return i;
             }
             folder = folder.rfind('/').map_or("", |i| &folder[..i]);
@@ -279,8 +333,9 @@ pub fn assemble(documents: Vec<Document>) -> Result<Site, Diagnostics> {
     };
 
     let mut site = Site::default();
-    for (folder, doc) in by_folder {
-        let parent = (!folder.is_empty()).then(|| nearest(parent_folder(&folder)));
+    for ((language, folder), doc) in by_folder {
+        let parent =
+            (!folder.is_empty()).then(|| nearest(language.as_deref(), parent_folder(&folder)));
         site.sections.push(Section {
             doc,
             parent,
@@ -289,7 +344,7 @@ pub fn assemble(documents: Vec<Document>) -> Result<Site, Diagnostics> {
         });
     }
     for doc in pages {
-        let section = nearest(folder_of(&doc.relative_path));
+        let section = nearest(doc.translation_language(), folder_of(&doc.relative_path));
         site.pages.push(Page { doc, section });
     }
     link_tree(&mut site);
@@ -312,11 +367,54 @@ pub fn assemble(documents: Vec<Document>) -> Result<Site, Diagnostics> {
     Ok(site)
 }
 
-fn implicit_home() -> Document {
+/// A section tree's key for a section: its language (`None` for the default) and folder.
+type Tree = (Option<String>, String);
+
+fn tree_of(doc: &Document) -> Tree {
+    (
+        doc.translation_language().map(str::to_owned),
+        folder_of(&doc.relative_path).to_owned(),
+    )
+}
+
+/// A translation whose original is missing: an error at the translation.
+fn missing_originals(documents: &[Document]) -> Vec<Diagnostic> {
+    let originals: HashSet<&str> = documents
+        .iter()
+        .filter(|d| d.translation_language().is_none())
+        .map(|d| d.relative_path.as_str())
+        .collect();
+    documents
+        .iter()
+        .filter(|d| d.translation_language().is_some())
+        .filter_map(|d| {
+            let original = d.original_path();
+            // Every language has a home page, written or not.
+            let home = original == "_index.md";
+            (!home && !originals.contains(original.as_str())).then(|| {
+                Diagnostic::error(format!(
+                    "`{}` translates `content/{original}`, which does not exist",
+                    d.source.path.display()
+                ))
+                .at(&d.source, 0..0)
+                .with_hint(format!(
+                    "a translation sits beside its original and shares its name: write `content/{original}` first, or rename this file"
+                ))
+            })
+        })
+        .collect()
+}
+
+/// The home page of a language with no `_index.md` of its own.
+fn implicit_home(language: Option<&str>) -> Document {
+    let relative_path = match language {
+        Some(code) => format!("_index.{code}.md"),
+        None => "_index.md".to_owned(),
+    };
     Document {
-        source: Source::new("content/_index.md", ""),
-        relative_path: "_index.md".to_owned(),
-        url: "/".to_owned(),
+        source: Source::new(format!("content/{relative_path}"), ""),
+        url: paths::url_of(&relative_path, None),
+        relative_path,
         meta: front_matter::FrontMatter::default(),
         body: Body::Markdown(0),
     }

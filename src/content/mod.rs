@@ -10,6 +10,7 @@ pub mod paths;
 pub mod redirects;
 pub mod summary;
 pub mod tags;
+pub mod translations;
 
 pub use front_matter::{FrontMatter, PageDate};
 pub use load::{Content, assemble, is_ignored, load, not_utf8_name, read_document, read_text};
@@ -41,6 +42,17 @@ pub enum Body {
 }
 
 impl Document {
+    /// The language of a translation (`Some("es")` for `a.es.md`); `None` for a document in the
+    /// site's default language.
+    pub fn translation_language(&self) -> Option<&str> {
+        paths::split_language(&self.relative_path).1
+    }
+
+    /// The content path of the document this one translates, or its own.
+    pub fn original_path(&self) -> String {
+        paths::split_language(&self.relative_path).0
+    }
+
     /// The markdown body, empty for checklist pages.
     pub fn markdown(&self) -> (&str, usize) {
         match &self.body {
@@ -75,7 +87,8 @@ pub struct CriteriaFile {
     pub url: String,
 }
 
-/// All the content of a site. `sections[0]` is the home section (`content/_index.md`).
+/// All the content of a site. `sections[0]` is the home section (`content/_index.md`); each
+/// other language has its own tree, whose home (`content/_index.es.md`) has no parent.
 #[derive(Debug, Clone, Default)]
 pub struct Site {
     pub sections: Vec<Section>,

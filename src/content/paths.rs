@@ -1,10 +1,47 @@
 //! Content paths -> URLs, and resolving relative links between content files.
+//!
+//! A translation sits beside its original with the language's code before the extension
+//! (`guide/a.es.md`, `_index.es.md`, `checklists/x.es.toml`) and publishes under `/es/` at the
+//! original's address.
+
+use crate::config::languages::is_language_code;
+
+/// The language of a translation and the path of its original: `guide/a.es.md` ->
+/// (`guide/a.md`, `Some("es")`); any other path -> (itself, `None`).
+pub fn split_language(relative_path: &str) -> (String, Option<&str>) {
+    let (folder, name) = match relative_path.rfind('/') {
+        Some(i) => relative_path.split_at(i + 1),
+        None => ("", relative_path),
+    };
+    let Some((stem_and_code, extension)) = name.rsplit_once('.') else {
+        return (relative_path.to_owned(), None);
+    };
+    match stem_and_code.rsplit_once('.') {
+        Some((stem, code))
+            if is_language_code(code) && !stem.is_empty() && matches!(extension, "md" | "toml") =>
+        {
+            (format!("{folder}{stem}.{extension}"), Some(code))
+        }
+        _ => (relative_path.to_owned(), None),
+    }
+}
+
+/// The path of `original`'s translation into `code`: `guide/a.md` -> `guide/a.es.md`.
+pub fn translated_path(original: &str, code: &str) -> String {
+    match original.rsplit_once('.') {
+        Some((stem, extension)) if !stem.ends_with('/') && !stem.is_empty() => {
+            format!("{stem}.{code}.{extension}")
+        }
+        _ => format!("{original}.{code}"),
+    }
+}
 
 /// Whether a content file is its folder's section index: `_index.md`, or `README.md` as on
 /// GitHub and in mdBook.
 pub fn is_section_index(relative_path: &str) -> bool {
+    let (original, _) = split_language(relative_path);
     matches!(
-        file_name(relative_path),
+        file_name(&original),
         "_index.md" | "README.md" | "readme.md"
     )
 }
@@ -12,7 +49,7 @@ pub fn is_section_index(relative_path: &str) -> bool {
 /// Whether a content file is a page bundle's page: `a/b/index.md` publishes at `/a/b/`, with
 /// the files of its folder beside it.
 pub fn is_bundle_page(relative_path: &str) -> bool {
-    file_name(relative_path) == "index.md"
+    file_name(&split_language(relative_path).0) == "index.md"
 }
 
 fn file_name(relative_path: &str) -> &str {
@@ -21,8 +58,15 @@ fn file_name(relative_path: &str) -> &str {
 
 /// The URL of a content file: `a/b.md` -> `/a/b/`, `a/_index.md` (or `a/README.md`, or the
 /// bundle `a/index.md`) -> `/a/`, `_index.md` -> `/`. `slug` replaces the last segment of a
-/// page's URL.
+/// page's URL. A translation publishes under its language's folder: `a/b.es.md` -> `/es/a/b/`.
 pub fn url_of(relative_path: &str, slug: Option<&str>) -> String {
+    match split_language(relative_path) {
+        (original, Some(code)) => format!("/{code}{}", original_url(&original, slug)),
+        (_, None) => original_url(relative_path, slug),
+    }
+}
+
+fn original_url(relative_path: &str, slug: Option<&str>) -> String {
     let without_ext = relative_path
         .strip_suffix(".md")
         .or_else(|| relative_path.strip_suffix(".toml"))
@@ -116,6 +160,30 @@ mod tests {
         assert_eq!(url_of("README.md", None), "/");
         assert!(is_section_index("format/README.md") && is_section_index("_index.md"));
         assert!(!is_section_index("guide/pay/index.md") && is_bundle_page("guide/pay/index.md"));
+    }
+
+    #[test]
+    fn translations_publish_under_their_language() {
+        assert_eq!(url_of("guide/risk.es.md", None), "/es/guide/risk/");
+        assert_eq!(url_of("_index.es.md", None), "/es/");
+        assert_eq!(url_of("guide/_index.es.md", None), "/es/guide/");
+        assert_eq!(
+            url_of("guide/risk.es.md", Some("riesgo")),
+            "/es/guide/riesgo/"
+        );
+        assert_eq!(
+            url_of("checklists/independence.es.toml", None),
+            "/es/checklists/independence/"
+        );
+        assert!(is_section_index("guide/_index.es.md"));
+        assert_eq!(
+            split_language("guide/a.es.md"),
+            ("guide/a.md".to_owned(), Some("es"))
+        );
+        assert_eq!(split_language("v1.2.md"), ("v1.2.md".to_owned(), None));
+        assert_eq!(translated_path("guide/a.md", "es"), "guide/a.es.md");
+        assert_eq!(translated_path("_index.md", "es"), "_index.es.md");
+        assert_eq!(split_language(".es.md"), (".es.md".to_owned(), None));
     }
 
     #[test]

@@ -435,13 +435,26 @@ impl<'a> State<'a, '_> {
             return;
         }
         self.embedded.insert(id.to_owned(), code.span.clone());
-        match self.cx.embeds.get(id) {
+        // A translation embeds the form in its own language, when the checklist has one.
+        let translated = crate::checklist::embed_key(id, self.doc.translation_language());
+        match self
+            .cx
+            .embeds
+            .get(&translated)
+            .or_else(|| self.cx.embeds.get(id))
+        {
             Some(html) => {
                 self.rendered.has_checklist = true;
                 self.push(Event::Html(CowStr::from(html.clone())));
             }
             None => {
-                let known: Vec<&str> = self.cx.embeds.keys().map(String::as_str).collect();
+                let known: Vec<&str> = self
+                    .cx
+                    .embeds
+                    .keys()
+                    .map(String::as_str)
+                    .filter(|key| !key.contains('@'))
+                    .collect();
                 let hint = match suggest(id, known.iter().copied()) {
                     Some(near) => format!("did you mean `{near}`?"),
                     None if known.is_empty() => {

@@ -41,8 +41,9 @@ pub fn manifest(config: &Config) -> String {
 /// ahead, in order, each file with its revision, and the files never saved; any other file of
 /// the site is saved when the reader opens it. So the list grows with the budget, not with the
 /// site, and the worker's bytes change whenever a saved-ahead file's do: browsers see a new
-/// worker for each such build, and download only the files that changed.
-pub fn service_worker(plan: &Plan) -> String {
+/// worker for each such build, and download only the files that changed. `language_folders`
+/// are the other languages' folders (`es/`): a reader saves ahead only the language being read.
+pub fn service_worker(plan: &Plan, language_folders: &[String]) -> String {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     let ahead: Vec<serde_json::Value> = plan
         .entries
@@ -71,6 +72,7 @@ pub fn service_worker(plan: &Plan) -> String {
             &serde_json::Value::Array(ahead).to_string(),
         )
         .replace("__PLUMB_UNSAVED__", &json!(unsaved).to_string())
+        .replace("__PLUMB_LANGUAGES__", &json!(language_folders).to_string())
 }
 
 /// A file's revision in the worker's list: enough of its hash to tell two versions apart.
@@ -330,13 +332,17 @@ mod tests {
             }],
             ..Plan::default()
         };
-        let a = service_worker(&plan(1 << 40));
-        let b = service_worker(&plan(2 << 40));
+        let a = service_worker(&plan(1 << 40), &[]);
+        let b = service_worker(&plan(2 << 40), &[]);
         assert!(
             a.contains(r#"const FILES = [["./","0000010000",3,1]];"#),
             "{a}"
         );
         assert_ne!(a, b);
-        assert_eq!(a, service_worker(&plan(1 << 40)), "same build, same worker");
+        assert_eq!(
+            a,
+            service_worker(&plan(1 << 40), &[]),
+            "same build, same worker"
+        );
     }
 }

@@ -81,6 +81,8 @@ pub fn plan<'a>(files: &'a SiteFiles<'a>) -> Plan {
     let saved = |path: &str| {
         by_path.contains_key(path)
             && !NOT_SAVED.contains(&path)
+            // Each other language's feed (`es/atom.xml`) is a machine's file too.
+            && !path.ends_with("/atom.xml")
             && !files.opted_out.contains(path)
             && !files.copies.contains(path)
             && !files.exclude.is_match(path)

@@ -87,7 +87,8 @@ pub fn for_section(site: &Site, current: Option<usize>) -> Value {
 }
 
 /// The entries listed for `current`, in the order shown. `children[i]` are section `i`'s
-/// subsections in display order, `parents[i]` its parent; section 0 is the home page.
+/// subsections in display order, `parents[i]` its parent; the listing starts at the home page
+/// of the current section's tree (section 0, the default language's, when there is none).
 pub fn entries(
     children: &[&[usize]],
     parents: &[Option<usize>],
@@ -104,14 +105,19 @@ pub fn entries(
         at = parents[section];
     }
     path.reverse();
+    // Each language has its own tree; the current section's home is its root.
+    let root = path.first().copied().unwrap_or(0);
     let listing = Listing {
         children,
         path: &path,
         limit,
         everything: children.len() <= limit,
     };
-    let mut out = vec![Entry::Section { index: 0, depth: 0 }];
-    listing.walk(0, 0, &mut out);
+    let mut out = vec![Entry::Section {
+        index: root,
+        depth: 0,
+    }];
+    listing.walk(root, 0, &mut out);
     out
 }
 

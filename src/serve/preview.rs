@@ -251,14 +251,18 @@ impl Preview {
         }
         let mut files = Files::with_capacity(pages.len() + assets.files.len() + 4);
         files.extend(pages.into_iter().flatten());
+        let feeds = feeds::atoms(&config, &site)
+            .into_iter()
+            .map(|(path, xml)| OutputFile::new(path, xml.into_bytes()));
         let extra = [
             render::render_not_found(&input, &shared).map_err(Diagnostics::from)?,
             OutputFile::new(
                 "sitemap.xml".into(),
                 feeds::sitemap(&config, &site).into_bytes(),
             ),
-            OutputFile::new("atom.xml".into(), feeds::atom(&config, &site).into_bytes()),
-        ];
+        ]
+        .into_iter()
+        .chain(feeds);
         let listings = render::render_listings_and_redirects(&input, &shared)
             .into_iter()
             .collect::<Result<Vec<_>, Diagnostic>>()

@@ -599,15 +599,17 @@ test("storage refused: answering still scores and a visible note says answers ca
 // 10. Hostile text stays inert.
 
 test("hostile criteria text stays inert text", async () => {
-  // The raw HTML: the only script element without src is the JSON model (no inline code, so
-  // nothing escaped the help text), and the model JSON contains no raw <, > or &.
+  // The raw HTML: the only script elements without src are the JSON model and the script's
+  // words (no inline code, so nothing escaped the help text), and the model JSON contains no
+  // raw <, > or &.
   const raw = await fetchText(ARTICLE());
   assert.equal(raw.status, 200);
   assert.equal(raw.headers["content-security-policy"] !== undefined, true);
   const scripts = raw.body.match(/<script\b[^>]*>/gi) || [];
   const inline = scripts.filter((s) => !/\ssrc=/.test(s));
-  assert.deepEqual(inline, ['<script type="application/json" class="checklist-model">'],
-    "only the model is an inline script element: " + scripts.join(" "));
+  assert.deepEqual(inline, ['<script type="application/json" class="checklist-model">',
+    '<script type="application/json" class="checklist-words">'],
+    "only the model and the words are inline script elements: " + scripts.join(" "));
   assert.ok(scripts.some((s) => /\ssrc="[^"]*checklist\.[0-9a-f]+\.js"/.test(s)), "the shared script is loaded");
   assert.doesNotMatch(raw.body, /<script>alert/, "the help text did not become markup");
   const modelJson = /<script type="application\/json" class="checklist-model">([\s\S]*?)<\/script>/.exec(raw.body);
@@ -627,8 +629,10 @@ test("hostile criteria text stays inert text", async () => {
     assert.equal((await intro.textContent()).trim(), 'A fixture: <b>not bold</b> & "quoted".', "intro shows the literal text");
     const help = await page.locator('fieldset[data-question="costs"] .checklist-help').textContent();
     assert.ok(help.includes("</script><script>alert(1)</script>"), "help text shows the literal characters: " + help);
-    assert.equal(await page.locator("script:not([src])").count(), 1, "no inline script element besides the model");
-    assert.equal(await page.locator("script:not([src])").getAttribute("type"), "application/json");
+    assert.equal(await page.locator("script:not([src])").count(), 2, "no inline script element besides the model and the words");
+    for (const script of await page.locator("script:not([src])").all()) {
+      assert.equal(await script.getAttribute("type"), "application/json");
+    }
     guard.check();
   } finally {
     await context.close();
