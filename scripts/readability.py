@@ -32,7 +32,8 @@ LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 HEADING_ID = re.compile(r"\s*\{#[^}]*\}\s*$", re.M)
 CALLOUT = re.compile(r"^>\s*\[![A-Z]+\]\s*$", re.M)
 HTML_TAG = re.compile(r"<[^>]+>")
-TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|[\s:|-]*$", re.M)
+TABLE_RULE = re.compile(r"^\|?[ \t:|-]+\|[ \t:|-]*\n", re.M)
+TABLE_ROW = re.compile(r"^\s*\|(.*)\|\s*$", re.M)
 LINE_MARK = re.compile(r"^\s*(#+|>|[-*+]|\d+\.)\s+", re.M)
 EMPHASIS = re.compile(r"[*_]{1,3}")
 
@@ -55,6 +56,7 @@ def page_text(markdown: str) -> str:
     text = CALLOUT.sub("", text)
     text = HTML_TAG.sub("", text)
     text = TABLE_RULE.sub("", text)
+    text = TABLE_ROW.sub(r"\1", text)
     text = LINE_MARK.sub("", text)
     text = EMPHASIS.sub("", text)
     text = text.replace("|", ". ")
@@ -66,7 +68,7 @@ def sentences(lines) -> str:
     formula counts it as the short sentence a reader sees, not as part of the next one."""
     out = []
     for line in (line.strip() for line in lines):
-        if line and line[-1] not in ".!?:;)\"”»":
+        if line and line[-1] not in ".!?)\"”»":
             line += "."
         out.append(line)
     return "\n".join(out)
@@ -106,7 +108,8 @@ def score(text: str, lang: str) -> float:
 
 
 def main() -> int:
-    content = Path(sys.argv[1] if len(sys.argv) > 1 else "content")
+    default = Path(__file__).resolve().parent.parent / "content"
+    content = Path(sys.argv[1]) if len(sys.argv) > 1 else default
     texts = {"en": [], "es": []}
     missed = 0
     files = sorted(content.rglob("*.md")) + sorted(content.glob("checklists/*.toml"))
