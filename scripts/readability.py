@@ -18,9 +18,10 @@ from pathlib import Path
 
 import textstat
 
+# Each language's formula, its target in words, and whether a score meets it.
 TARGETS = {
-    "en": ("Flesch-Kincaid grade", lambda score: score <= 8),
-    "es": ("Fernandez-Huerta", lambda score: score >= 80),
+    "en": ("Flesch-Kincaid grade", "8 or lower", lambda score: score <= 8),
+    "es": ("Fernandez-Huerta", "80 or higher", lambda score: score >= 80),
 }
 
 FRONT_MATTER = re.compile(r"\A\+\+\+\n.*?\n\+\+\+\n", re.S)
@@ -75,8 +76,9 @@ def sentences(lines) -> str:
 
 
 # Keys of a criteria file that hold ids, links or conditions rather than words for a reader.
-NOT_TEXT = {"id", "link", "holder", "carried_by", "dimension", "question", "answers", "all", "any",
-            "show_if"}  # fmt: skip
+NOT_TEXT = {
+    "id", "link", "holder", "carried_by", "dimension", "question", "answers", "all", "any", "show_if"
+}
 
 
 def reader_strings(value, key=None):
@@ -110,9 +112,10 @@ def score(text: str, lang: str) -> float:
 def main() -> int:
     default = Path(__file__).resolve().parent.parent / "content"
     content = Path(sys.argv[1]) if len(sys.argv) > 1 else default
-    texts = {"en": [], "es": []}
+    texts = {lang: [] for lang in TARGETS}
     missed = 0
     files = sorted(content.rglob("*.md")) + sorted(content.glob("checklists/*.toml"))
+    print("lang  score  words  file")
     for path in files:
         lang = language(path)
         if lang not in TARGETS:
@@ -122,19 +125,20 @@ def main() -> int:
         else:
             text = page_text(path.read_text(encoding="utf-8"))
         texts[lang].append(text)
-        name, meets = TARGETS[lang]
+        name, target, meets = TARGETS[lang]
         value = score(text, lang)
-        mark = "" if meets(value) else "   <- misses the target"
+        note = "" if meets(value) else f"   <- {name} should be {target}"
         missed += not meets(value)
         words = textstat.lexicon_count(text)
-        print(f"{lang}  {value:6.1f}  {words:5d} words  {path.relative_to(content)}{mark}")
+        print(f"{lang:4}  {value:5.1f}  {words:5d}  {path.relative_to(content)}{note}")
     print()
-    for lang, (name, _) in TARGETS.items():
+    for lang, (name, target, _) in TARGETS.items():
         if texts[lang]:
             whole = "\n".join(texts[lang])
-            words = textstat.lexicon_count(whole)
-            print(f"{lang}  {name} of all {len(texts[lang])} texts together: "
-                  f"{score(whole, lang):.1f} ({words} words)")  # fmt: skip
+            print(
+                f"{lang}: {name} {score(whole, lang):.1f} for all {len(texts[lang])} texts "
+                f"together ({textstat.lexicon_count(whole)} words; target {target} per text)"
+            )
     return 1 if missed else 0
 
 
