@@ -155,13 +155,12 @@ fn english_words() -> Vec<String> {
     words
 }
 
-#[test]
-fn no_english_interface_words_on_spanish_pages() {
-    let site = built();
+/// Asserts that no page under `es` says one of the English interface words.
+fn assert_no_english_words(es: &std::path::Path) {
     let words = english_words();
     assert!(words.iter().any(|w| w == "Skip to content"), "{words:?}");
     assert!(words.iter().any(|w| w == "Reset answers"), "{words:?}");
-    let spanish = common::tree(&site.output().join("es"));
+    let spanish = common::tree(es);
     assert!(spanish.len() >= 3, "{spanish:?}");
     for (path, bytes) in spanish {
         let Ok(html) = String::from_utf8(bytes) else {
@@ -171,6 +170,54 @@ fn no_english_interface_words_on_spanish_pages() {
             assert!(!html.contains(word.as_str()), "es/{path} says `{word}`");
         }
     }
+}
+
+#[test]
+fn no_english_interface_words_on_spanish_pages() {
+    assert_no_english_words(&built().output().join("es"));
+}
+
+/// The shipped guide, built into a temporary folder.
+fn shipped_guide() -> tempfile::TempDir {
+    let out = tempfile::tempdir().expect("temp dir");
+    let options = plumb::BuildOptions {
+        root: repo().to_path_buf(),
+        output_dir: Some(out.path().join("public")),
+        ..plumb::BuildOptions::default()
+    };
+    if let Err(errors) = plumb::build(&options) {
+        panic!("{}", lines(&errors));
+    }
+    out
+}
+
+#[test]
+fn the_spanish_guide_shows_no_english_interface_words() {
+    assert_no_english_words(&shipped_guide().path().join("public/es"));
+}
+
+#[test]
+fn every_page_of_the_guide_has_a_spanish_page() {
+    let mut originals = 0;
+    for entry in walkdir::WalkDir::new(repo().join("content")) {
+        let path = entry.expect("content").into_path();
+        let (Some(stem), Some(ext)) = (path.file_stem(), path.extension()) else {
+            continue;
+        };
+        let stem = stem.to_string_lossy();
+        if !matches!(ext.to_str(), Some("md" | "toml")) || stem.contains('.') {
+            continue;
+        }
+        originals += 1;
+        let spanish = path.with_file_name(format!("{stem}.es.{}", ext.to_string_lossy()));
+        assert!(
+            spanish.is_file(),
+            "{} has no {}",
+            path.display(),
+            spanish.display()
+        );
+    }
+    assert!(originals >= 16, "{originals} pages");
 }
 
 #[test]

@@ -253,10 +253,16 @@ fn write_if_changed(path: &Path, text: &str) {
 }
 
 /// Criteria files and their translations (`x.es.toml`), whose scoring must be the original's.
-const TRANSLATIONS: [(&str, &str); 1] = [(
-    "tests/fixtures/languages/content/checklists/demo.toml",
-    "tests/fixtures/languages/content/checklists/demo.es.toml",
-)];
+const TRANSLATIONS: [(&str, &str); 2] = [
+    (
+        "content/checklists/independence.toml",
+        "content/checklists/independence.es.toml",
+    ),
+    (
+        "tests/fixtures/languages/content/checklists/demo.toml",
+        "tests/fixtures/languages/content/checklists/demo.es.toml",
+    ),
+];
 
 fn source_of(path: &str) -> Source {
     let text = fs::read_to_string(common::repo().join(path)).expect("criteria file");
