@@ -227,7 +227,8 @@ impl Preview {
             documents
                 .into_par_iter()
                 .map(|(id, body)| {
-                    render::render_document(&input, &shared, id, body).and_then(shared_bytes)
+                    render::render_document(&input, &shared, id, body)
+                        .and_then(|page| shared_bytes(page.file))
                 })
                 .collect()
         };
@@ -252,7 +253,9 @@ impl Preview {
         let mut files = Files::with_capacity(pages.len() + assets.files.len() + 4);
         files.extend(pages.into_iter().flatten());
         let extra = [
-            render::render_not_found(&input, &shared).map_err(Diagnostics::from)?,
+            render::render_not_found(&input, &shared)
+                .map_err(Diagnostics::from)?
+                .file,
             OutputFile::new(
                 "sitemap.xml".into(),
                 feeds::sitemap(&config, &site).into_bytes(),
@@ -261,6 +264,7 @@ impl Preview {
         ];
         let listings = render::render_listings_and_redirects(&input, &shared)
             .into_iter()
+            .map(|page| page.map(|page| page.file))
             .collect::<Result<Vec<_>, Diagnostic>>()
             .map_err(Diagnostics::from)?;
         for file in extra.into_iter().chain(listings).chain(assets.files) {
@@ -344,9 +348,9 @@ impl Preview {
             slow_pages: Some(&slow_pages),
         };
         body.diagnostics.clear();
-        let file =
+        let page =
             render::render_document(&input, &c.shared, id, body).map_err(Diagnostics::from)?;
-        let (path, bytes) = bytes_of(file).map_err(Diagnostics::from)?;
+        let (path, bytes) = bytes_of(page.file).map_err(Diagnostics::from)?;
         self.files.insert(path, bytes);
         Ok(Page::Rebuilt)
     }

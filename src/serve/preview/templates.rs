@@ -84,7 +84,8 @@ impl Preview {
                 let doc = c.site.document(id);
                 let mut body = markdown::render(doc, id, &cx);
                 body.diagnostics.clear();
-                render::render_document(&input, &c.shared, id, body).and_then(bytes_of)
+                render::render_document(&input, &c.shared, id, body)
+                    .and_then(|page| bytes_of(page.file))
             })
             .collect::<Result<Vec<_>, crate::diagnostic::Diagnostic>>()
             .map_err(Diagnostics::from);

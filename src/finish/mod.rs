@@ -1,0 +1,258 @@
+//! The finishing pass: every rendered page leaves through [`finish`], one streaming pass of a
+//! real HTML rewriter (lol_html) that
+//!
+//! - writes each URL of the one list of URL-bearing attributes ([`attributes`]) as the page
+//!   needs it: root-relative URLs relative to the page ([`crate::urls`]), relative URLs of raw
+//!   HTML from the folder of the content file that wrote them (as markdown's links are), every
+//!   candidate of a `srcset`;
+//! - marks, in each `<nav>`, the first link to the page itself with `aria-current="page"`;
+//! - records the page's ids and URLs with their line and column ([`Facts`]).
+//!
+//! Comments and raw text (`<pre>`, `<script>`, `<style>`, `<textarea>`) are never read as tags:
+//! the rewriter's tokenizer follows the HTML standard, so text that looks like an attribute is
+//! left as written. The pass never fails on what an author wrote; it does no I/O.
+
+pub(crate) mod attributes;
+pub mod facts;
+
+use std::cell::RefCell;
+
+use lol_html::html_content::Element;
+use lol_html::{HtmlRewriter, Settings, element};
+
+pub use facts::Facts;
+use facts::{Id, Lines, Link};
+
+use crate::diagnostic::Diagnostic;
+use crate::markdown::is_external;
+use crate::output::OutputFile;
+use crate::urls::Rewriter;
+
+/// Where a page goes, which decides how its URLs are written.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    /// The page's root-relative URL (`/guide/first/`, `/404.html`).
+    pub url: &'a str,
+    pub rewriter: Rewriter<'a>,
+    /// The root-relative folder of the content file the page was built from (`/guide/`), from
+    /// which the relative URLs of its raw HTML are read; `None` for pages of no content file.
+    pub source_folder: Option<&'a str>,
+}
+
+/// A finished page as it goes to the sink: its file, and what the pass recorded of it.
+#[derive(Debug)]
+pub struct Page {
+    pub file: OutputFile,
+    pub facts: Facts,
+}
+
+/// The attribute that marks the link to the page being read.
+const ARIA_CURRENT: &str = "aria-current";
+
+/// Finishes one rendered page, to be published at `path` (see the module's documentation).
+pub fn finish(path: String, html: &str, target: &Target<'_>) -> Result<Page, Diagnostic> {
+    let state = RefCell::new(Pass {
+        target,
+        lines: Lines::new(html),
+        facts: Facts::default(),
+        navs: 0,
+        marked_nav: 0,
+    });
+    let mut out = Vec::with_capacity(html.len() + html.len() / 16);
+    let settings = Settings::new()
+        .with_strict(false)
+        .append_element_content_handler(element!("nav", |_el| {
+            state.borrow_mut().navs += 1;
+            Ok(())
+        }))
+        .append_element_content_handler(element!("nav a[href]", |el| {
+            state.borrow_mut().mark_current(el);
+            Ok(())
+        }))
+        .append_element_content_handler(element!("*", |el| {
+            state.borrow_mut().element(el);
+            Ok(())
+        }));
+    let mut rewriter = HtmlRewriter::new(settings, |chunk: &[u8]| out.extend_from_slice(chunk));
+    let written = rewriter
+        .write(html.as_bytes())
+        .and_then(|()| rewriter.end());
+    if let Err(err) = written {
+        return Err(Diagnostic::error(format!(
+            "cannot finish the page at `{}`: {err}",
+            target.url
+        )));
+    }
+    Ok(Page {
+        file: OutputFile::new(path, out),
+        facts: state.into_inner().facts,
+    })
+}
+
+/// The state of one page's pass.
+struct Pass<'t, 'a> {
+    target: &'t Target<'a>,
+    lines: Lines<'t>,
+    facts: Facts,
+    /// `<nav>` elements opened so far, and the last one whose current link is marked.
+    navs: usize,
+    marked_nav: usize,
+}
+
+impl Pass<'_, '_> {
+    fn element(&mut self, el: &mut Element<'_, '_>) {
+        let offset = el.source_location().bytes().start;
+        let mut tag = None;
+        let mut changes: Vec<(&'static str, String)> = Vec::new();
+        for attribute in el.attributes() {
+            let name = attribute.name();
+            if name == "id" {
+                let at = self.lines.at(offset);
+                self.facts.ids.push(Id {
+                    name: unescape(&attribute.value()),
+                    at,
+                });
+                continue;
+            }
+            let Some(name) = attributes::url_attribute(&name) else {
+                continue;
+            };
+            let tag = *tag.get_or_insert_with(|| known_tag(&el.tag_name()));
+            let value = attribute.value();
+            let written = if name == "srcset" {
+                self.srcset(&value)
+            } else {
+                self.url(value.trim())
+            };
+            let loaded = attributes::loads(tag, name, el.get_attribute("rel").as_deref());
+            let at = self.lines.at(offset);
+            let urls: Vec<&str> = if name == "srcset" {
+                attributes::srcset_urls(written.as_deref().unwrap_or(&value))
+                    .into_iter()
+                    .map(|r| &written.as_deref().unwrap_or(&value)[r])
+                    .collect()
+            } else {
+                vec![written.as_deref().unwrap_or(value.trim())]
+            };
+            for url in urls.into_iter().filter(|url| !url.is_empty()) {
+                self.facts.links.push(Link {
+                    url: unescape(url),
+                    tag,
+                    attribute: name,
+                    loaded,
+                    at,
+                });
+            }
+            if let Some(written) = written {
+                changes.push((name, written));
+            }
+        }
+        for (name, value) in changes {
+            // The names come from a list of valid attribute names, so this cannot fail.
+            let _ = el.set_attribute(name, &value);
+        }
+    }
+
+    /// The URL to write for `url`, when it is not `url` itself.
+    fn url(&self, url: &str) -> Option<String> {
+        let target = self.target;
+        if url.starts_with('/') && !url.starts_with("//") {
+            return Some(target.rewriter.url(url));
+        }
+        let folder = target.source_folder?;
+        let page_folder = &target.url[..target.url.rfind('/').map_or(0, |i| i + 1)];
+        if url.is_empty()
+            || url.starts_with(['#', '?'])
+            || is_external(url)
+            || folder == page_folder
+        {
+            return None;
+        }
+        Some(target.rewriter.url(&format!("{folder}{url}")))
+    }
+
+    /// `srcset` with each candidate's URL written as the page needs it, when any changes.
+    fn srcset(&self, value: &str) -> Option<String> {
+        let mut written = String::with_capacity(value.len() + 16);
+        let mut copied = 0;
+        for range in attributes::srcset_urls(value) {
+            if let Some(url) = self.url(&value[range.clone()]) {
+                written.push_str(&value[copied..range.start]);
+                written.push_str(&url);
+                copied = range.end;
+            }
+        }
+        if copied == 0 {
+            return None;
+        }
+        written.push_str(&value[copied..]);
+        Some(written)
+    }
+
+    /// Marks the link of a `<nav>` that leads to the page itself, once per `<nav>`.
+    fn mark_current(&mut self, el: &mut Element<'_, '_>) {
+        if self.marked_nav == self.navs || el.has_attribute(ARIA_CURRENT) {
+            return;
+        }
+        let Some(href) = el.get_attribute("href") else {
+            return;
+        };
+        let target = self.target;
+        if href == target.url || href == target.rewriter.url(target.url) {
+            let _ = el.set_attribute(ARIA_CURRENT, "page");
+            self.marked_nav = self.navs;
+        }
+    }
+}
+
+/// The elements the checks name, as `'static` names; any other is `element`.
+fn known_tag(name: &str) -> &'static str {
+    const KNOWN: [&str; 22] = [
+        "a",
+        "area",
+        "audio",
+        "base",
+        "blockquote",
+        "button",
+        "del",
+        "embed",
+        "form",
+        "iframe",
+        "img",
+        "input",
+        "ins",
+        "link",
+        "object",
+        "q",
+        "script",
+        "source",
+        "track",
+        "video",
+        "image",
+        "use",
+    ];
+    KNOWN
+        .iter()
+        .copied()
+        .find(|known| *known == name)
+        .unwrap_or("element")
+}
+
+/// An attribute value as the browser reads it, for the few character references URLs and ids
+/// carry (`&amp;` in a query string); values are written by plumb's escape function or an
+/// author, so others are left as written.
+fn unescape(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_owned();
+    }
+    value
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests;
