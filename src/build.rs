@@ -361,11 +361,6 @@ fn run<S: Sink>(
             .collect(),
     );
     let found = Mutex::new(Vec::new());
-    let severity = match config.external_resources {
-        ExternalResources::Error => Some(Severity::Error),
-        ExternalResources::Warning => Some(Severity::Warning),
-        ExternalResources::Allow => None,
-    };
     let sources = output_sources(&site);
     let precompress = &config.offline_policy.precompress;
     // Pages come with the facts the finishing pass recorded: what they load, their ids.
@@ -378,15 +373,7 @@ fn run<S: Sink>(
                     .cloned()
                     .unwrap_or_else(|| format!("public/{}", file.path).into())
             };
-            let mut problems = duplicate_ids(&file.path, facts, &source());
-            if let Some(severity) = severity {
-                problems.extend(offline::check_external(
-                    &file.path,
-                    facts,
-                    &source(),
-                    severity,
-                ));
-            }
+            let problems = page_checks(&file.path, facts, &source(), &config);
             if !problems.is_empty() {
                 lock(&found).extend(problems);
             }
@@ -565,7 +552,7 @@ fn run<S: Sink>(
         first_loads.heaviest(|path| lens.get(path).copied().unwrap_or(0), worker)
     };
     diagnostics.sort();
-    if diagnostics.has_errors() || (config.strict && !diagnostics.is_empty()) {
+    if fails(&diagnostics, &config) {
         return Err(diagnostics);
     }
     Ok(Run {
@@ -710,6 +697,31 @@ pub fn check_links(built: Built) -> Result<Built, Diagnostics> {
     diagnostics.extend(errors);
     diagnostics.sort();
     Err(diagnostics)
+}
+
+/// The checks of one finished page (at `path`, built from `source`) that build and serve both
+/// run: ids on one element each, nothing loaded from another host (as `config` allows).
+pub(crate) fn page_checks(
+    path: &str,
+    facts: &Facts,
+    source: &std::path::Path,
+    config: &Config,
+) -> Vec<Diagnostic> {
+    let mut problems = duplicate_ids(path, facts, source);
+    let severity = match config.external_resources {
+        ExternalResources::Error => Some(Severity::Error),
+        ExternalResources::Warning => Some(Severity::Warning),
+        ExternalResources::Allow => None,
+    };
+    if let Some(severity) = severity {
+        problems.extend(offline::check_external(path, facts, source, severity));
+    }
+    problems
+}
+
+/// Whether `diagnostics` fail a build of `config`: any error, or in strict mode any warning.
+pub(crate) fn fails(diagnostics: &Diagnostics, config: &Config) -> bool {
+    diagnostics.has_errors() || (config.strict && !diagnostics.is_empty())
 }
 
 /// An error for each id that is on two elements of the page at `path` (built from `source`):
