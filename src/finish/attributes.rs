@@ -40,11 +40,6 @@ const LOADING_RELS: &[&str] = &[
     "preconnect",
 ];
 
-/// The URL-bearing attribute called `name` (lowercase), as the list's `'static` name.
-pub(crate) fn url_attribute(name: &str) -> Option<&'static str> {
-    URL_ATTRIBUTES.iter().copied().find(|a| *a == name)
-}
-
 /// Whether `<tag attribute=…>` makes the browser load the URL; `rel` is the element's `rel`.
 pub(crate) fn loads(tag: &str, attribute: &str, rel: Option<&str>) -> bool {
     let Some((_, attributes)) = LOADING.iter().find(|(name, _)| *name == tag) else {

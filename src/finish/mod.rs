@@ -15,10 +15,11 @@
 pub(crate) mod attributes;
 pub mod facts;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use lol_html::html_content::Element;
-use lol_html::{HtmlRewriter, Settings, element};
+use lol_html::{HtmlRewriter, Settings, element, end_tag};
 
 pub use facts::Facts;
 use facts::{Id, Lines, Link};
@@ -51,28 +52,44 @@ const ARIA_CURRENT: &str = "aria-current";
 
 /// Finishes one rendered page, to be published at `path` (see the module's documentation).
 pub fn finish(path: String, html: &str, target: &Target<'_>) -> Result<Page, Diagnostic> {
+    // How many `<nav>`s are open: their end tags close them from a handler of their own, which
+    // must own what it changes. (A `nav a` selector would make the rewriter track every
+    // element's ancestors, which costs more than the whole pass.)
+    let open_navs = Rc::new(Cell::new(0_usize));
     let state = RefCell::new(Pass {
         target,
         lines: Lines::new(html),
         facts: Facts::default(),
+        open_navs: Rc::clone(&open_navs),
         navs: 0,
         marked_nav: 0,
     });
     let mut out = Vec::with_capacity(html.len() + html.len() / 16);
     let settings = Settings::new()
         .with_strict(false)
-        .append_element_content_handler(element!("nav", |_el| {
+        .append_element_content_handler(element!("nav", |el| {
             state.borrow_mut().navs += 1;
-            Ok(())
+            open_navs.set(open_navs.get() + 1);
+            let closing = Rc::clone(&open_navs);
+            el.on_end_tag(end_tag!(move |_end| {
+                closing.set(closing.get().saturating_sub(1));
+                Ok(())
+            }))
         }))
-        .append_element_content_handler(element!("nav a[href]", |el| {
-            state.borrow_mut().mark_current(el);
-            Ok(())
-        }))
-        .append_element_content_handler(element!("*", |el| {
-            state.borrow_mut().element(el);
+        .append_element_content_handler(element!("[id]", |el| {
+            state.borrow_mut().id(el);
             Ok(())
         }));
+    // One selector per attribute: elements with none of them (most of a page) cost no call.
+    let settings = attributes::URL_ATTRIBUTES
+        .iter()
+        .fold(settings, |settings, &name| {
+            let state = &state;
+            settings.append_element_content_handler(element!(format!("[{name}]"), move |el| {
+                state.borrow_mut().url_attribute(el, name);
+                Ok(())
+            }))
+        });
     let mut rewriter = HtmlRewriter::new(settings, |chunk: &[u8]| out.extend_from_slice(chunk));
     let written = rewriter
         .write(html.as_bytes())
@@ -94,62 +111,62 @@ struct Pass<'t, 'a> {
     target: &'t Target<'a>,
     lines: Lines<'t>,
     facts: Facts,
+    /// `<nav>` elements open around the element being read.
+    open_navs: Rc<Cell<usize>>,
     /// `<nav>` elements opened so far, and the last one whose current link is marked.
     navs: usize,
     marked_nav: usize,
 }
 
 impl Pass<'_, '_> {
-    fn element(&mut self, el: &mut Element<'_, '_>) {
-        let offset = el.source_location().bytes().start;
-        let mut tag = None;
-        let mut changes: Vec<(&'static str, String)> = Vec::new();
-        for attribute in el.attributes() {
-            let name = attribute.name();
-            if name == "id" {
-                let at = self.lines.at(offset);
-                self.facts.ids.push(Id {
-                    name: unescape(&attribute.value()),
-                    at,
-                });
-                continue;
-            }
-            let Some(name) = attributes::url_attribute(&name) else {
-                continue;
-            };
-            let tag = *tag.get_or_insert_with(|| known_tag(&el.tag_name()));
-            let value = attribute.value();
-            let written = if name == "srcset" {
-                self.srcset(&value)
-            } else {
-                self.url(value.trim())
-            };
-            let loaded = attributes::loads(tag, name, el.get_attribute("rel").as_deref());
-            let at = self.lines.at(offset);
-            let urls: Vec<&str> = if name == "srcset" {
-                attributes::srcset_urls(written.as_deref().unwrap_or(&value))
-                    .into_iter()
-                    .map(|r| &written.as_deref().unwrap_or(&value)[r])
-                    .collect()
-            } else {
-                vec![written.as_deref().unwrap_or(value.trim())]
-            };
-            for url in urls.into_iter().filter(|url| !url.is_empty()) {
-                self.facts.links.push(Link {
-                    url: unescape(url),
-                    tag,
-                    attribute: name,
-                    loaded,
-                    at,
-                });
-            }
-            if let Some(written) = written {
-                changes.push((name, written));
-            }
+    /// Records the `id` of `el`.
+    fn id(&mut self, el: &Element<'_, '_>) {
+        if let Some(id) = el.get_attribute("id") {
+            let at = self.lines.at(el.source_location().bytes().start);
+            self.facts.ids.push(Id {
+                name: unescape(&id),
+                at,
+            });
         }
-        for (name, value) in changes {
+    }
+
+    /// Writes and records the URLs of the attribute `name` of `el`.
+    fn url_attribute(&mut self, el: &mut Element<'_, '_>, name: &'static str) {
+        let Some(value) = el.get_attribute(name) else {
+            return;
+        };
+        let tag = known_tag(&el.tag_name());
+        if tag == "a" && name == "href" && self.open_navs.get() > 0 {
+            self.mark_current(el, &value);
+        }
+        let written = if name == "srcset" {
+            self.srcset(&value)
+        } else {
+            self.url(value.trim())
+        };
+        let loaded = attributes::loads(tag, name, el.get_attribute("rel").as_deref());
+        let at = self.lines.at(el.source_location().bytes().start);
+        let url = written.as_deref().unwrap_or(&value);
+        let urls: Vec<&str> = if name == "srcset" {
+            attributes::srcset_urls(url)
+                .into_iter()
+                .map(|r| &url[r])
+                .collect()
+        } else {
+            vec![url.trim()]
+        };
+        for url in urls.into_iter().filter(|url| !url.is_empty()) {
+            self.facts.links.push(Link {
+                url: unescape(url),
+                tag,
+                attribute: name,
+                loaded,
+                at,
+            });
+        }
+        if let Some(written) = written {
             // The names come from a list of valid attribute names, so this cannot fail.
-            let _ = el.set_attribute(name, &value);
+            let _ = el.set_attribute(name, &written);
         }
     }
 
@@ -189,14 +206,11 @@ impl Pass<'_, '_> {
         Some(written)
     }
 
-    /// Marks the link of a `<nav>` that leads to the page itself, once per `<nav>`.
-    fn mark_current(&mut self, el: &mut Element<'_, '_>) {
+    /// Marks the link of a `<nav>` that leads to the page itself (`href`), once per `<nav>`.
+    fn mark_current(&mut self, el: &mut Element<'_, '_>, href: &str) {
         if self.marked_nav == self.navs || el.has_attribute(ARIA_CURRENT) {
             return;
         }
-        let Some(href) = el.get_attribute("href") else {
-            return;
-        };
         let target = self.target;
         if href == target.url || href == target.rewriter.url(target.url) {
             let _ = el.set_attribute(ARIA_CURRENT, "page");
