@@ -15,11 +15,13 @@
 pub(crate) mod attributes;
 pub mod facts;
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::sync::LazyLock;
 
 use lol_html::html_content::Element;
-use lol_html::{HtmlRewriter, Settings, element, end_tag};
+use lol_html::{ElementContentHandlers, HandlerResult, HtmlRewriter, Selector, Settings, end_tag};
 
 pub use facts::Facts;
 use facts::{Id, Lines, Link};
@@ -65,9 +67,10 @@ pub fn finish(path: String, html: &str, target: &Target<'_>) -> Result<Page, Dia
         marked_nav: 0,
     });
     let mut out = Vec::with_capacity(html.len() + html.len() / 16);
+    let selectors = &*SELECTORS;
     let settings = Settings::new()
         .with_strict(false)
-        .append_element_content_handler(element!("nav", |el| {
+        .append_element_content_handler(handler(&selectors.nav, |el| {
             state.borrow_mut().navs += 1;
             open_navs.set(open_navs.get() + 1);
             let closing = Rc::clone(&open_navs);
@@ -76,20 +79,21 @@ pub fn finish(path: String, html: &str, target: &Target<'_>) -> Result<Page, Dia
                 Ok(())
             }))
         }))
-        .append_element_content_handler(element!("[id]", |el| {
+        .append_element_content_handler(handler(&selectors.id, |el| {
             state.borrow_mut().id(el);
             Ok(())
         }));
     // One selector per attribute: elements with none of them (most of a page) cost no call.
-    let settings = attributes::URL_ATTRIBUTES
-        .iter()
-        .fold(settings, |settings, &name| {
+    let settings = attributes::URL_ATTRIBUTES.iter().zip(&selectors.urls).fold(
+        settings,
+        |settings, (&name, selector)| {
             let state = &state;
-            settings.append_element_content_handler(element!(format!("[{name}]"), move |el| {
+            settings.append_element_content_handler(handler(selector, move |el| {
                 state.borrow_mut().url_attribute(el, name);
                 Ok(())
             }))
-        });
+        },
+    );
     let mut rewriter = HtmlRewriter::new(settings, |chunk: &[u8]| out.extend_from_slice(chunk));
     let written = rewriter
         .write(html.as_bytes())
@@ -104,6 +108,40 @@ pub fn finish(path: String, html: &str, target: &Target<'_>) -> Result<Page, Dia
         file: OutputFile::new(path, out),
         facts: state.into_inner().facts,
     })
+}
+
+/// The pass's selectors, parsed once per process.
+struct Selectors {
+    nav: Selector,
+    id: Selector,
+    /// `[href]`, `[src]`...: one per URL-bearing attribute, in the list's order.
+    urls: Vec<Selector>,
+}
+
+static SELECTORS: LazyLock<Selectors> = LazyLock::new(|| {
+    let parse = |text: &str| {
+        text.parse::<Selector>()
+            .unwrap_or_else(|err| unreachable!("`{text}` is a valid selector: {err}"))
+    };
+    Selectors {
+        nav: parse("nav"),
+        id: parse("[id]"),
+        urls: attributes::URL_ATTRIBUTES
+            .iter()
+            .map(|name| parse(&format!("[{name}]")))
+            .collect(),
+    }
+});
+
+/// An element handler for an already parsed selector.
+fn handler<'h, 's>(
+    selector: &'s Selector,
+    handler: impl FnMut(&mut Element<'_, '_>) -> HandlerResult + 'h,
+) -> (Cow<'s, Selector>, ElementContentHandlers<'h>) {
+    (
+        Cow::Borrowed(selector),
+        ElementContentHandlers::default().element(handler),
+    )
 }
 
 /// The state of one page's pass.
