@@ -1,7 +1,7 @@
 //! The finishing pass: every rendered page leaves through [`finish`], one streaming pass of a
 //! real HTML rewriter (lol_html) that
 //!
-//! - writes each URL of the one list of URL-bearing attributes ([`attributes`]) as the page
+//! - writes each URL of the one list of URL-bearing attributes (`attributes.rs`) as the page
 //!   needs it: root-relative URLs relative to the page ([`crate::urls`]), relative URLs of raw
 //!   HTML from the folder of the content file that wrote them (as markdown's links are), every
 //!   candidate of a `srcset`;
