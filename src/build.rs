@@ -12,6 +12,7 @@ use crate::checklist::{self, Checklist};
 use crate::config::{BuildOptions, Config, ExternalResources};
 use crate::content::{self, Body, DocId, Document, FrontMatter, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity, Source, suggest};
+use crate::finish::{Facts, Page};
 use crate::markdown::{self, Embeds, Highlighter, Links, RenderContext, Rendered};
 use crate::output::claims::{self, Origin};
 pub use crate::output::first_load::FirstLoad;
@@ -28,6 +29,8 @@ pub struct Built {
     pub config: Config,
     pub site: Site,
     pub files: Vec<OutputFile>,
+    /// What the finishing pass recorded of each page, by its output path.
+    pub facts: HashMap<String, Facts>,
     /// Warnings (a build with errors returns them instead of a `Built`).
     pub diagnostics: Diagnostics,
     pub timings: Timings,
@@ -188,8 +191,10 @@ fn write_error(config: &Config, err: &std::io::Error) -> Diagnostics {
 /// Runs the whole pipeline but the write: the site as it would be published, in memory.
 pub fn compile(options: &BuildOptions) -> Result<Built, Diagnostics> {
     let run = run(options, |_| Ok(output::Memory::default()))?;
+    let (files, facts) = run.sink.into_parts();
     Ok(Built {
-        files: run.sink.into_files(),
+        files,
+        facts,
         config: run.config,
         site: run.site,
         diagnostics: run.diagnostics,
@@ -357,36 +362,26 @@ fn run<S: Sink>(
             .collect(),
     );
     let found = Mutex::new(Vec::new());
-    let severity = match config.external_resources {
-        ExternalResources::Error => Some(Severity::Error),
-        ExternalResources::Warning => Some(Severity::Warning),
-        ExternalResources::Allow => None,
-    };
     let sources = output_sources(&site);
     let precompress = &config.offline_policy.precompress;
-    let emit = |file: OutputFile| -> Result<(), Diagnostic> {
+    // Pages come with the facts the finishing pass recorded: what they load, their ids.
+    let emit = |file: OutputFile, facts: Option<Facts>| -> Result<(), Diagnostic> {
         let text = compress::text_of(&file);
-        if let Some(bytes) = &text
-            && file.path.ends_with(".html")
-        {
-            // Rendered pages are UTF-8; the strict check is the fast one.
-            let html = std::str::from_utf8(bytes).map_or_else(
-                |_| String::from_utf8_lossy(bytes),
-                std::borrow::Cow::Borrowed,
-            );
-            let page_loads = offline::PageLoads::read(&html);
-            if let Some(severity) = severity {
-                let source = sources
+        if let Some(facts) = &facts {
+            let source = || {
+                sources
                     .get(&file.path)
                     .cloned()
-                    .unwrap_or_else(|| format!("public/{}", file.path).into());
-                let problems = offline::check_external(&file.path, &page_loads, &source, severity);
-                if !problems.is_empty() {
-                    lock(&found).extend(problems);
-                }
+                    .unwrap_or_else(|| format!("public/{}", file.path).into())
+            };
+            let problems = page_checks(&file.path, facts, &source(), &config);
+            if !problems.is_empty() {
+                lock(&found).extend(problems);
             }
-            let loads = page_loads.local(&file.path, &config.base_path);
-            first_loads.page(&file.path, bytes, &loads);
+            let loads = offline::local(facts, &file.path, &config.base_path);
+            if let Some(bytes) = &text {
+                first_loads.page(&file.path, bytes, &loads);
+            }
             lock(&seen.loads).insert(file.path.clone(), loads);
         } else if let Some(bytes) = &text
             && !precache::NOT_SAVED.contains(&file.path.as_str())
@@ -415,8 +410,12 @@ fn run<S: Sink>(
                 lock(&seen.copies).insert(path);
             }
         }
+        if let Some(facts) = facts {
+            sink.keep_facts(&file.path, facts);
+        }
         accept(file)
     };
+    let emit_page = |page: Page| emit(page.file, Some(page.facts));
 
     let checklist_url = site
         .pages
@@ -471,7 +470,9 @@ fn run<S: Sink>(
         }
         body
     };
-    diagnostics.extend(timings.step("templates", || render::render_all(&input, &body_of, &emit)));
+    diagnostics.extend(timings.step("templates", || {
+        render::render_all(&input, &body_of, &emit_page)
+    }));
     let checked: Vec<Rendered> = checked
         .into_iter()
         .map(|body| body.into_inner().unwrap_or_else(|e| e.into_inner()))
@@ -493,7 +494,7 @@ fn run<S: Sink>(
             .map(|(path, text)| OutputFile::new(path, text.into_bytes()))
             .chain(assets.files);
         for file in files {
-            if let Err(d) = emit(file) {
+            if let Err(d) = emit(file, None) {
                 lock(&found).push(d);
             }
         }
@@ -505,7 +506,7 @@ fn run<S: Sink>(
         )
     };
     if config.offline
-        && let Err(d) = emit(manifest())
+        && let Err(d) = emit(manifest(), None)
     {
         lock(&found).push(d);
     }
@@ -529,10 +530,10 @@ fn run<S: Sink>(
             .map(|language| format!("{}/", language.code))
             .collect();
         let worker = offline::service_worker(&plan, &language_folders);
-        if let Err(d) = emit(OutputFile::new(
-            offline::SERVICE_WORKER.into(),
-            worker.into_bytes(),
-        )) {
+        if let Err(d) = emit(
+            OutputFile::new(offline::SERVICE_WORKER.into(), worker.into_bytes()),
+            None,
+        ) {
             lock(&found).push(d);
         }
         Some(OfflineSummary {
@@ -559,7 +560,7 @@ fn run<S: Sink>(
         first_loads.heaviest(|path| lens.get(path).copied().unwrap_or(0), worker)
     };
     diagnostics.sort();
-    if diagnostics.has_errors() || (config.strict && !diagnostics.is_empty()) {
+    if fails(&diagnostics, &config) {
         return Err(diagnostics);
     }
     Ok(Run {
@@ -703,6 +704,7 @@ fn compile_embeds(
 pub fn check_links(built: Built) -> Result<Built, Diagnostics> {
     let errors = crate::check::links(
         &built.files,
+        &built.facts,
         &built.config.base_path,
         &output_sources(&built.site),
     );
@@ -713,6 +715,48 @@ pub fn check_links(built: Built) -> Result<Built, Diagnostics> {
     diagnostics.extend(errors);
     diagnostics.sort();
     Err(diagnostics)
+}
+
+/// The checks of one finished page (at `path`, built from `source`) that build and serve both
+/// run: ids on one element each, nothing loaded from another host (as `config` allows).
+pub(crate) fn page_checks(
+    path: &str,
+    facts: &Facts,
+    source: &std::path::Path,
+    config: &Config,
+) -> Vec<Diagnostic> {
+    let mut problems = duplicate_ids(path, facts, source);
+    let severity = match config.external_resources {
+        ExternalResources::Error => Some(Severity::Error),
+        ExternalResources::Warning => Some(Severity::Warning),
+        ExternalResources::Allow => None,
+    };
+    if let Some(severity) = severity {
+        problems.extend(offline::check_external(path, facts, source, severity));
+    }
+    problems
+}
+
+/// Whether `diagnostics` fail a build of `config`: any error, or in strict mode any warning.
+pub(crate) fn fails(diagnostics: &Diagnostics, config: &Config) -> bool {
+    diagnostics.has_errors() || (config.strict && !diagnostics.is_empty())
+}
+
+/// An error for each id that is on two elements of the page at `path` (built from `source`):
+/// links to it would reach only the first, and the checklist script finds its fields by id.
+fn duplicate_ids(path: &str, facts: &Facts, source: &std::path::Path) -> Vec<Diagnostic> {
+    facts
+        .duplicate_ids()
+        .into_iter()
+        .map(|id| {
+            Diagnostic::error(format!(
+                "`{path}` has a second element with the id `{}` ({} of the page)",
+                id.name, id.at
+            ))
+            .in_file(source)
+            .with_hint("ids must be unique in a page: rename one (a heading's id is set with `{#id}` after it), or embed the checklist once")
+        })
+        .collect()
 }
 
 /// Output path of each document's page -> the content file it was built from.

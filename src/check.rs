@@ -1,61 +1,48 @@
-//! `plumb check`'s look at a build as readers will get it: every link and image in every
-//! generated page, whether a template, markdown or raw HTML wrote it, must lead to a file of
-//! the build, and every `#anchor` to an element with that id.
+//! `plumb check`'s look at a build as readers will get it: every URL of every generated page,
+//! whether a template, markdown or raw HTML wrote it, must lead to a file of the build, and
+//! every `#anchor` to an element with that id. It reads the [`Facts`] the finishing pass
+//! recorded of each page (URLs and ids with their places), never the pages' bytes, so a link in
+//! a comment or in `<pre>` text is no link.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use crate::diagnostic::Diagnostic;
-use crate::html;
+use crate::finish::Facts;
 use crate::markdown::is_external;
-use crate::output::{Contents, OutputFile};
+use crate::output::OutputFile;
 
-/// Attributes whose value is a URL the reader's browser follows or loads.
-const URL_ATTRIBUTES: [&str; 3] = ["href", "src", "poster"];
-
-/// Broken internal links of the built `files`. `base_path` is the site's path on its host (for
-/// the absolute paths of the 404 page); `sources` maps output paths to the files they came from.
+/// Broken internal links of the built `files`, whose pages' facts are `facts` (by output path).
+/// `base_path` is the site's path on its host (for the absolute paths of the 404 page);
+/// `sources` maps output paths to the files they came from.
 pub fn links(
     files: &[OutputFile],
+    facts: &HashMap<String, Facts>,
     base_path: &str,
     sources: &HashMap<String, PathBuf>,
 ) -> Vec<Diagnostic> {
     let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let pages: Vec<(&str, String)> = files
-        .iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .filter_map(|f| match &f.contents {
-            Contents::Bytes(bytes) => {
-                Some((f.path.as_str(), String::from_utf8_lossy(bytes).into_owned()))
-            }
-            Contents::Copy(_) => None,
-        })
-        .collect();
-    let ids: HashMap<&str, HashSet<String>> = pages
-        .iter()
-        .map(|(path, html)| {
-            let ids = html::tags(html).filter_map(|t| t.attr("id")).collect();
-            (*path, ids)
-        })
-        .collect();
+    let mut pages: Vec<(&String, &Facts)> = facts.iter().collect();
+    pages.sort_unstable_by_key(|(path, _)| *path);
     let mut diagnostics = Vec::new();
-    for (path, text) in &pages {
-        for tag in html::tags(text) {
-            for (name, url) in &tag.attrs() {
-                if !URL_ATTRIBUTES.contains(&name.as_str()) || is_external(url) || url.is_empty() {
-                    continue;
-                }
-                if let Some(problem) = check_one(path, url, base_path, &paths, &ids) {
-                    let shown = sources
-                        .get(*path)
-                        .cloned()
-                        .unwrap_or_else(|| format!("public/{path}").into());
-                    diagnostics.push(
-                        Diagnostic::error(format!("`{path}` {problem}"))
-                            .in_file(&shown)
-                            .with_hint("the link may come from the page, a template, or raw HTML; point it at a page of the site"),
-                    );
-                }
+    for (path, page) in pages {
+        for link in &page.links {
+            if is_external(&link.url) {
+                continue;
+            }
+            if let Some(problem) = check_one(path, &link.url, base_path, &paths, facts) {
+                let shown = sources
+                    .get(path)
+                    .cloned()
+                    .unwrap_or_else(|| format!("public/{path}").into());
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "`{path}` {problem} (`<{} {}>`, {} of the page)",
+                        link.tag, link.attribute, link.at
+                    ))
+                    .in_file(&shown)
+                    .with_hint("the link may come from the page, a template, or raw HTML; point it at a page of the site"),
+                );
             }
         }
     }
@@ -67,7 +54,7 @@ fn check_one(
     url: &str,
     base_path: &str,
     paths: &HashSet<&str>,
-    ids: &HashMap<&str, HashSet<String>>,
+    facts: &HashMap<String, Facts>,
 ) -> Option<String> {
     let (path, fragment) = url.split_once('#').unwrap_or((url, ""));
     let path = path.split('?').next().unwrap_or("");
@@ -88,9 +75,9 @@ fn check_one(
     }
     let fragment = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
     if !fragment.is_empty()
-        && ids
+        && facts
             .get(target.as_str())
-            .is_some_and(|set| !set.contains(fragment.as_ref()))
+            .is_some_and(|page| !page.has_id(fragment.as_ref()))
     {
         return Some(format!(
             "links to `{url}`, but `{target}` has no element with the id `{fragment}`"
@@ -130,13 +117,33 @@ fn resolve(page: &str, url: &str, base_path: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::urls::{LinkStyle, Rewriter};
 
+    /// The messages for `pages` (output path, HTML as written by a template), finished as the
+    /// pages of a site under `/base/`.
     fn check(pages: &[(&str, &str)]) -> Vec<String> {
-        let files: Vec<OutputFile> = pages
-            .iter()
-            .map(|(p, h)| OutputFile::new((*p).to_owned(), h.as_bytes().to_vec()))
-            .collect();
-        links(&files, "/base/", &HashMap::new())
+        let mut files = Vec::new();
+        let mut facts = HashMap::new();
+        for (path, html) in pages {
+            if !path.ends_with(".html") {
+                files.push(OutputFile::new((*path).to_owned(), Vec::new()));
+                continue;
+            }
+            let url = format!("/{}", path.trim_end_matches("index.html"));
+            let target = crate::finish::Target {
+                url: &url,
+                rewriter: if *path == "404.html" {
+                    Rewriter::UnderBase("/base/")
+                } else {
+                    Rewriter::RelativeTo(&url, LinkStyle::Pretty)
+                },
+                source_folder: None,
+            };
+            let page = crate::finish::finish((*path).to_owned(), html, &target).expect("finishes");
+            facts.insert((*path).to_owned(), page.facts);
+            files.push(page.file);
+        }
+        links(&files, &facts, "/base/", &HashMap::new())
             .iter()
             .map(|d| d.message.clone())
             .collect()
@@ -154,7 +161,7 @@ mod tests {
                 r#"<h1 id="top">A</h1><a href="../">home</a><img src="../pic.png">"#,
             ),
             ("pic.png", ""),
-            ("404.html", r#"<a href="/base/a/">a</a>"#),
+            ("404.html", r#"<a href="/a/">a</a>"#),
         ]);
         assert!(found.is_empty(), "{found:?}");
     }
@@ -164,18 +171,27 @@ mod tests {
         let found = check(&[
             (
                 "index.html",
-                r##"<a href="b/">b</a><a href="a/#nope">n</a><a href="../../x">x</a><a href="#gone">g</a>"##,
+                "<a href=\"b/\">b</a>\n<a href=\"a/#nope\">n</a><a href=\"../../x\">x</a>\n<img src=\"#gone\">",
             ),
             ("a/index.html", r#"<h1 id="top">A</h1>"#),
         ]);
         assert_eq!(
             found,
             [
-                "`index.html` links to `b/`, which is not in the build",
-                "`index.html` links to `a/#nope`, but `a/index.html` has no element with the id `nope`",
-                "`index.html` links to `../../x`, outside the site",
-                "`index.html` links to `#gone`, but `index.html` has no element with the id `gone`",
+                "`index.html` links to `b/`, which is not in the build (`<a href>`, line 1, column 1 of the page)",
+                "`index.html` links to `a/#nope`, but `a/index.html` has no element with the id `nope` (`<a href>`, line 2, column 1 of the page)",
+                "`index.html` links to `../../x`, outside the site (`<a href>`, line 2, column 24 of the page)",
+                "`index.html` links to `#gone`, but `index.html` has no element with the id `gone` (`<img src>`, line 3, column 1 of the page)",
             ]
         );
+    }
+
+    #[test]
+    fn links_in_comments_and_raw_text_are_no_links() {
+        let found = check(&[(
+            "index.html",
+            r#"<!-- <a href="gone/">old</a> --><pre>href="gone/"</pre><textarea><a href="gone/"></textarea>"#,
+        )]);
+        assert!(found.is_empty(), "{found:?}");
     }
 }

@@ -11,7 +11,7 @@ pub mod checklist;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
-pub mod html;
+pub mod finish;
 pub mod init;
 pub mod markdown;
 pub mod output;

@@ -2,8 +2,8 @@
 //! rendering pages, sections and the 404 page in parallel.
 //!
 //! Render does no I/O: it turns the site, its rendered markdown and the theme into
-//! [`OutputFile`]s in memory. Every URL in a context is root-relative; the [`Rewriter`] of each
-//! page makes them relative as the last step.
+//! finished [`Page`]s in memory. Every URL in a context is root-relative; each page leaves
+//! through [`crate::finish`], which makes them relative, as its last step.
 
 use std::collections::HashMap;
 
@@ -15,8 +15,8 @@ use crate::content::tags::{TAGS_URL, tag_url};
 use crate::content::translations::{self, Translations};
 use crate::content::{DocId, Document, Redirect, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::finish::{self, Page, Target};
 use crate::markdown::Rendered;
-use crate::output::OutputFile;
 use crate::theme::Theme;
 use crate::urls::{LinkStyle, Rewriter};
 
@@ -37,12 +37,12 @@ pub struct RenderInput<'a> {
 }
 
 /// Renders every document and the 404 page, handing each page to `emit` as soon as it is
-/// rendered, so a build never holds every page at once. `body_of` gives a document's markdown
+/// finished, so a build never holds every page at once. `body_of` gives a document's markdown
 /// as HTML when its page renders, so a build never holds every body at once either.
 pub fn render_all(
     input: &RenderInput<'_>,
     body_of: &(dyn Fn(DocId) -> Rendered + Sync),
-    emit: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
+    emit: &(dyn Fn(Page) -> Result<(), Diagnostic> + Sync),
 ) -> Diagnostics {
     let shared = match Shared::new(input) {
         Ok(shared) => shared,
@@ -75,13 +75,13 @@ pub fn render_all(
 pub fn render_listings_and_redirects(
     input: &RenderInput<'_>,
     shared: &Shared,
-) -> Vec<Result<OutputFile, Diagnostic>> {
+) -> Vec<Result<Page, Diagnostic>> {
     let site = input.site;
-    let mut pages: Vec<Result<OutputFile, Diagnostic>> = site
+    let mut pages: Vec<Result<Page, Diagnostic>> = site
         .redirects
         .iter()
         .filter(|r| !r.replaces_section)
-        .map(|r| Ok(redirect_page(input, r)))
+        .map(|r| redirect_page(input, r))
         .collect();
     let has_templates =
         input.theme.has_template(TAG_TEMPLATE) && input.theme.has_template(TAGS_TEMPLATE);
@@ -104,11 +104,11 @@ pub fn render_listings_and_redirects(
             .map(|&p| shared.page_summaries[p].clone())
             .collect();
         context.insert("tag".to_owned(), value);
-        pages.push(finish(input, TAG_TEMPLATE, context, &tag.url));
+        pages.push(render_page(input, TAG_TEMPLATE, context, &tag.url));
     }
     let mut context = base_context(input, shared, TAGS_URL, usize::MAX);
     context.insert("tags".to_owned(), site.tags.iter().map(tag_value).collect());
-    pages.push(finish(input, TAGS_TEMPLATE, context, TAGS_URL));
+    pages.push(render_page(input, TAGS_TEMPLATE, context, TAGS_URL));
     pages
 }
 
@@ -116,23 +116,25 @@ pub fn render_listings_and_redirects(
 const TAG_TEMPLATE: &str = "tag.html";
 const TAGS_TEMPLATE: &str = "tags.html";
 
-fn finish(
+/// A page of no content file, at `url`.
+fn render_page(
     input: &RenderInput<'_>,
     template: &str,
     context: Map<String, Value>,
     url: &str,
-) -> Result<OutputFile, Diagnostic> {
+) -> Result<Page, Diagnostic> {
     let html = render_with(input.theme, template, context)?;
-    let rewriter = Rewriter::RelativeTo(url, input.link_style);
-    Ok(OutputFile::new(
-        page_path(url),
-        rewriter.rewrite(&html).into_bytes(),
-    ))
+    let target = Target {
+        url,
+        rewriter: Rewriter::RelativeTo(url, input.link_style),
+        source_folder: None,
+    };
+    finish::finish(page_path(url), &html, &target)
 }
 
 /// A page that sends readers from an old address to the new one: a meta refresh (no script),
 /// a canonical link for search engines, and a plain link for anyone whose browser stays.
-fn redirect_page(input: &RenderInput<'_>, redirect: &Redirect) -> OutputFile {
+fn redirect_page(input: &RenderInput<'_>, redirect: &Redirect) -> Result<Page, Diagnostic> {
     let external = crate::markdown::is_external(&redirect.to);
     let canonical = if external {
         redirect.to.clone()
@@ -152,7 +154,12 @@ fn redirect_page(input: &RenderInput<'_>, redirect: &Redirect) -> OutputFile {
         canonical = escape(&canonical),
         target = escape(&target),
     );
-    OutputFile::new(redirect.output_path(), html.into_bytes())
+    let target = Target {
+        url: &redirect.from,
+        rewriter: Rewriter::RelativeTo(&redirect.from, input.link_style),
+        source_folder: None,
+    };
+    finish::finish(redirect.output_path(), &html, &target)
 }
 
 /// Context values that are the same for many pages, built once per site.
@@ -167,8 +174,9 @@ pub struct Shared {
     /// that section current.
     nav: Vec<Value>,
     /// The theme's `nav.html` rendered once per section (same indexes as `nav`), when the theme
-    /// has one: pages then get it as `nav_html` instead of rendering `nav` themselves.
-    nav_html: Option<Vec<NavHtml>>,
+    /// has one: pages then get it as `nav_html` instead of rendering `nav` themselves, and the
+    /// finishing pass marks the link to the page itself.
+    nav_html: Option<Vec<String>>,
     /// Per page: the short form used in listings and prev/next.
     page_summaries: Vec<Value>,
 }
@@ -209,7 +217,7 @@ impl Shared {
             .map(|current| nav::for_section(input.site, Some(current)))
             .collect();
         let nav_html = if input.theme.has_template(NAV_TEMPLATE) {
-            let rendered: Result<Vec<NavHtml>, Diagnostic> = nav
+            let rendered: Result<Vec<String>, Diagnostic> = nav
                 .par_iter()
                 .enumerate()
                 .map(|(section, nav)| {
@@ -221,7 +229,7 @@ impl Shared {
                         Value::String(language_tag(config, code).to_owned()),
                     );
                     context.insert("nav".to_owned(), nav.clone());
-                    render_with(input.theme, NAV_TEMPLATE, context).map(NavHtml::new)
+                    render_with(input.theme, NAV_TEMPLATE, context)
                 })
                 .collect();
             Some(rendered?)
@@ -241,44 +249,6 @@ impl Shared {
 
 /// The theme's navigation partial, rendered once per section instead of once per page.
 pub const NAV_TEMPLATE: &str = "nav.html";
-
-/// A rendered navigation partial, with where each link's `href="…"` ends, so that marking the
-/// current page on each of thousands of pages is a lookup, not a search.
-struct NavHtml {
-    html: String,
-    /// URL -> offset just past the closing quote of its first `href`.
-    links: HashMap<String, usize>,
-}
-
-impl NavHtml {
-    fn new(html: String) -> Self {
-        const HREF: &str = "href=\"";
-        let mut links = HashMap::new();
-        for (at, _) in html.match_indices(HREF) {
-            let start = at + HREF.len();
-            if let Some(len) = html[start..].find('"') {
-                let url = &html[start..start + len];
-                links.entry(url.to_owned()).or_insert(start + len + 1);
-            }
-        }
-        Self { html, links }
-    }
-
-    /// The partial with the link to `url` marked as the current page.
-    fn mark_current(&self, url: &str) -> String {
-        const CURRENT: &str = " aria-current=\"page\"";
-        match self.links.get(url) {
-            Some(&end) => {
-                let mut marked = String::with_capacity(self.html.len() + CURRENT.len());
-                marked.push_str(&self.html[..end]);
-                marked.push_str(CURRENT);
-                marked.push_str(&self.html[end..]);
-                marked
-            }
-            None => self.html.clone(),
-        }
-    }
-}
 
 fn summary(doc: &Document) -> Value {
     json!({
@@ -307,7 +277,7 @@ pub fn render_document(
     shared: &Shared,
     id: DocId,
     body: Rendered,
-) -> Result<OutputFile, Diagnostic> {
+) -> Result<Page, Diagnostic> {
     let site = input.site;
     let doc = site.document(id);
     if let DocId::Section(_) = id
@@ -316,7 +286,7 @@ pub fn render_document(
             .iter()
             .find(|r| r.replaces_section && r.from == doc.url)
     {
-        return Ok(redirect_page(input, redirect));
+        return redirect_page(input, redirect);
     }
     let section_index = match id {
         DocId::Section(i) => i,
@@ -365,18 +335,20 @@ pub fn render_document(
         }
     }
     let html = render_with(input.theme, template, context)?;
-    let rewriter = Rewriter::RelativeTo(&doc.url, input.link_style);
-    Ok(OutputFile::new(
-        page_path(&doc.url),
-        rewriter.rewrite(&html).into_bytes(),
-    ))
+    let source_folder = format!(
+        "/{}",
+        &doc.relative_path[..doc.relative_path.rfind('/').map_or(0, |i| i + 1)]
+    );
+    let target = Target {
+        url: &doc.url,
+        rewriter: Rewriter::RelativeTo(&doc.url, input.link_style),
+        source_folder: Some(&source_folder),
+    };
+    finish::finish(page_path(&doc.url), &html, &target)
 }
 
 /// Renders the 404 page.
-pub fn render_not_found(
-    input: &RenderInput<'_>,
-    shared: &Shared,
-) -> Result<OutputFile, Diagnostic> {
+pub fn render_not_found(input: &RenderInput<'_>, shared: &Shared) -> Result<Page, Diagnostic> {
     let _rendering = input
         .slow_pages
         .map(|watch| watch.start(std::path::Path::new("404.html"), "404.html"));
@@ -386,10 +358,12 @@ pub fn render_not_found(
         LinkStyle::Pretty => Rewriter::UnderBase(&input.config.base_path),
         LinkStyle::IndexFile => Rewriter::RelativeTo("/404.html", LinkStyle::IndexFile),
     };
-    Ok(OutputFile::new(
-        "404.html".to_owned(),
-        rewriter.rewrite(&html).into_bytes(),
-    ))
+    let target = Target {
+        url: "/404.html",
+        rewriter,
+        source_folder: None,
+    };
+    finish::finish("404.html".to_owned(), &html, &target)
 }
 
 fn base_context(
@@ -414,7 +388,7 @@ fn base_context(
     context.insert("home_url".to_owned(), Value::String(home));
     match &shared.nav_html {
         Some(nav_html) => {
-            let html = nav_html[section].mark_current(url);
+            let html = nav_html[section].clone();
             context.insert("nav_html".to_owned(), Value::String(html));
         }
         None => {
@@ -532,17 +506,6 @@ pub fn page_path(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_current_page_is_marked_in_the_navigation() {
-        let html = r#"<a href="/a/">A</a><a href="/a/b/">B</a><a href="/a/b/">again</a>"#;
-        let nav = NavHtml::new(html.to_owned());
-        assert_eq!(
-            nav.mark_current("/a/b/"),
-            r#"<a href="/a/">A</a><a href="/a/b/" aria-current="page">B</a><a href="/a/b/">again</a>"#
-        );
-        assert_eq!(nav.mark_current("/c/"), html);
-    }
 
     #[test]
     fn page_paths_and_parents() {

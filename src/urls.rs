@@ -1,10 +1,10 @@
 //! The one place that decides how a URL is written into a page.
 //!
-//! Templates and markdown produce root-relative URLs (`/guide/risk/`). Before a page is written,
-//! [`Rewriter::rewrite`] turns every `href`, `src`, `action` and `poster` attribute holding such a
-//! URL into one relative to the page (`../risk/`), so the output works under any sub-path of any
-//! host and, with index file names, straight from the file system. Only attribute values that
-//! start with a single `/` are touched: external URLs, `//host` and anchors stay as written.
+//! Templates and markdown produce root-relative URLs (`/guide/risk/`). The finishing pass
+//! ([`crate::finish`]) writes each URL attribute holding one with [`Rewriter::url`], relative to
+//! the page (`../risk/`), so the output works under any sub-path of any host and, with index
+//! file names, straight from the file system. External URLs, `//host` and anchors are never
+//! given to it.
 
 /// How links to pages are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,8 +24,6 @@ pub enum Rewriter<'a> {
     UnderBase(&'a str),
 }
 
-const ATTRIBUTES: [&str; 4] = ["href", "src", "action", "poster"];
-
 impl Rewriter<'_> {
     /// The URL to write for `target` (root-relative, e.g. `/a/b/#x`).
     pub fn url(&self, target: &str) -> String {
@@ -43,47 +41,6 @@ impl Rewriter<'_> {
             Rewriter::RelativeTo(page, style) => push_relative(out, page, target, style),
         }
     }
-
-    /// Rewrites every root-relative URL attribute of `html`.
-    pub fn rewrite(&self, html: &str) -> String {
-        let mut out = String::with_capacity(html.len() + html.len() / 16);
-        let mut rest = html;
-        while let Some(found) = next_url(rest) {
-            out.push_str(&rest[..found.start]);
-            self.push_url(&mut out, &rest[found.start..found.end]);
-            rest = &rest[found.end..];
-        }
-        out.push_str(rest);
-        out
-    }
-}
-
-/// The byte range of the next attribute value that is a root-relative URL.
-fn next_url(html: &str) -> Option<std::ops::Range<usize>> {
-    let bytes = html.as_bytes();
-    let mut from = 0;
-    while let Some(i) = html[from..].find('=').map(|i| i + from) {
-        from = i + 1;
-        let &quote = bytes.get(i + 1)?;
-        if quote != b'"' && quote != b'\'' {
-            continue;
-        }
-        let start = i + 2;
-        if bytes.get(start) != Some(&b'/') || bytes.get(start + 1) == Some(&b'/') {
-            continue;
-        }
-        let name_end = i;
-        let name_start = html[..name_end]
-            .rfind(|c: char| !c.is_ascii_alphanumeric() && c != '-')
-            .map_or(0, |j| j + 1);
-        let name = &html[name_start..name_end];
-        if !ATTRIBUTES.iter().any(|a| a.eq_ignore_ascii_case(name)) {
-            continue;
-        }
-        let end = html[start..].find(quote as char).map(|j| start + j)?;
-        return Some(start..end);
-    }
-    None
 }
 
 /// Appends `target` (root-relative) as seen from the page at root-relative `page`: up to the
@@ -162,27 +119,7 @@ mod tests {
     }
 
     #[test]
-    fn rewrites_only_root_relative_url_attributes() {
-        let html = r##"<a href="/a/">x</a><img src='/i.png'><a href="https://e.org/">e</a><a href="//cdn/x">c</a><a href="#t">t</a><p data-x="/no">/no</p><a class=x href=/unquoted>"##;
-        let out = Rewriter::RelativeTo("/a/b/", LinkStyle::Pretty).rewrite(html);
-        assert_eq!(
-            out,
-            r##"<a href="../">x</a><img src='../../i.png'><a href="https://e.org/">e</a><a href="//cdn/x">c</a><a href="#t">t</a><p data-x="/no">/no</p><a class=x href=/unquoted>"##
-        );
-    }
-
-    #[test]
-    fn escaped_text_is_not_an_attribute() {
-        let html = "<code>href=&quot;/a/&quot;</code>";
-        assert_eq!(
-            Rewriter::RelativeTo("/x/", LinkStyle::Pretty).rewrite(html),
-            html
-        );
-    }
-
-    #[test]
     fn under_base_for_pages_served_anywhere() {
-        let out = Rewriter::UnderBase("/guide/").rewrite(r#"<a href="/a/">"#);
-        assert_eq!(out, r#"<a href="/guide/a/">"#);
+        assert_eq!(Rewriter::UnderBase("/guide/").url("/a/"), "/guide/a/");
     }
 }

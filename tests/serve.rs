@@ -234,3 +234,33 @@ fn endless_template_recursion_leaves_serve_with_the_last_good_site() {
     let status = server.status_for_host(&own);
     assert!(status.contains(" 200 "), "{status}");
 }
+
+#[test]
+fn serve_reports_the_warnings_build_reports() {
+    let site = Fixture::new("basic");
+    site.write(
+        "content/guide/extra.md",
+        "+++\ntitle = \"Extra\"\n+++\n```klingon\nqapla'\n```\n",
+    );
+    let Ok(summary) = site.build() else {
+        panic!("the fixture builds");
+    };
+    let warning = summary
+        .warnings
+        .iter()
+        .next()
+        .expect("build warns about the unknown language")
+        .message
+        .clone();
+    let server = Server::start(&site.root, &[]);
+    let own = format!("http://{}", server.address);
+    let mut request = socket_url(&server).into_client_request().expect("request");
+    request
+        .headers_mut()
+        .insert("Origin", own.parse().expect("header"));
+    let (mut socket, _) = tungstenite::connect(request).expect("connects");
+    let hello = socket.read().expect("a hello").into_text().expect("text");
+    assert!(hello.contains(&warning), "{hello}");
+    let printed = server.stop();
+    assert!(printed.contains(&warning), "{printed}");
+}

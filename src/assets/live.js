@@ -2,8 +2,8 @@
 // websocket, tells it which page is open (so that page is rebuilt first), updates the page in
 // place after a content change (a DOM morph that keeps scroll, focus and typed answers; a full
 // reload, keeping the scroll position, when the head, a script or a checklist's form changed),
-// swaps stylesheets after a CSS change without a reload, and shows a build error over the page
-// until it is fixed. It reconnects on its own when the server restarts.
+// swaps stylesheets after a CSS change without a reload, shows a build error over the page
+// until it is fixed, and a build's warnings in a panel at the bottom that hides nothing. It reconnects on its own when the server restarts.
 (function () {
   "use strict";
   var scrollKey = "plumb-scroll:" + location.pathname;
@@ -11,6 +11,9 @@
   var script = document.currentScript;
   var version = script && script.dataset.version ? Number(script.dataset.version) : null;
   var overlay = null;
+  var warningsPanel = null;
+  // Elements of this script's own, never morphed away.
+  var OWN_IDS = ["plumb-error", "plumb-warnings"];
 
   var saved = sessionStorage.getItem(scrollKey);
   if (saved !== null) {
@@ -50,7 +53,7 @@
 
   // Elements the page's scripts own: morphing leaves them as they are.
   function isOwned(node) {
-    return node.nodeType === 1 && (node.hasAttribute("data-checklist") || node.id === "plumb-error");
+    return node.nodeType === 1 && (node.hasAttribute("data-checklist") || OWN_IDS.indexOf(node.id) >= 0);
   }
 
   function sameKind(live, next) {
@@ -61,7 +64,7 @@
   // Brings `live`'s children to `next`'s, position by position; an element keeps its identity
   // (and so its listeners, focus and typed value) when its tag and id stay the same.
   function morphChildren(live, next) {
-    var liveNodes = Array.prototype.filter.call(live.childNodes, function (n) { return !(n.nodeType === 1 && n.id === "plumb-error"); });
+    var liveNodes = Array.prototype.filter.call(live.childNodes, function (n) { return !(n.nodeType === 1 && OWN_IDS.indexOf(n.id) >= 0); });
     var nextNodes = Array.prototype.slice.call(next.childNodes);
     nextNodes.forEach(function (nextNode, i) {
       var liveNode = liveNodes[i];
@@ -132,6 +135,41 @@
     if (overlay) { overlay.remove(); overlay = null; }
   }
 
+  // The warnings `plumb build` would print, or none: a panel at the bottom, closable.
+  function showWarnings(text) {
+    if (!text) {
+      if (warningsPanel) { warningsPanel.remove(); warningsPanel = null; }
+      return;
+    }
+    if (!warningsPanel) {
+      warningsPanel = document.createElement("div");
+      warningsPanel.id = "plumb-warnings";
+      warningsPanel.setAttribute("role", "status");
+      var s = warningsPanel.style;
+      s.position = "fixed"; s.left = "0"; s.right = "0"; s.bottom = "0"; s.maxHeight = "40vh";
+      s.overflow = "auto"; s.zIndex = "2147483646"; s.background = "#2b2100"; s.color = "#fff";
+      s.padding = "0.75rem 1rem"; s.font = "13px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace";
+      var close = document.createElement("button");
+      close.type = "button";
+      close.textContent = "Close";
+      close.style.float = "right";
+      close.addEventListener("click", function () { warningsPanel.remove(); warningsPanel = null; });
+      var title = document.createElement("h2");
+      title.textContent = "The site built with warnings";
+      title.style.color = "#ffd54f";
+      title.style.font = "bold 15px system-ui, sans-serif";
+      title.style.margin = "0 0 0.5rem";
+      var pre = document.createElement("pre");
+      pre.style.whiteSpace = "pre-wrap";
+      pre.style.margin = "0";
+      warningsPanel.appendChild(close);
+      warningsPanel.appendChild(title);
+      warningsPanel.appendChild(pre);
+      document.body.appendChild(warningsPanel);
+    }
+    warningsPanel.querySelector("pre").textContent = text;
+  }
+
   function connect() {
     var socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/__plumb/socket");
     socket.onopen = function () {
@@ -143,14 +181,17 @@
         if (version !== null && version !== message.version) return reload();
         version = message.version;
         if (message.error) showError(message.error); else hideError();
+        showWarnings(message.warnings);
         if (served === null) fetchPage().then(function (doc) { served = doc; }).catch(function () {});
       } else if (message.kind === "reload") {
         version = message.version;
         hideError();
+        showWarnings(message.warnings);
         update();
       } else if (message.kind === "css") {
         version = message.version;
         hideError();
+        showWarnings(message.warnings);
         swapStylesheets();
       } else if (message.kind === "error") {
         showError(message.error);

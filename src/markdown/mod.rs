@@ -16,7 +16,7 @@ mod toc;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::content::paths::resolve as paths_resolve;
 use crate::content::{DocId, Document, summary};
@@ -274,12 +274,25 @@ impl<'a> State<'a, '_> {
                 }
                 self.push(event);
             }
+            // An email autolink's destination is the bare address: pulldown-cmark adds the
+            // `mailto:` when it writes the link, so it is no path to resolve.
+            Event::Start(Tag::Link {
+                link_type: LinkType::Email,
+                ..
+            }) => self.push(event),
             Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
                     let written = std::mem::replace(dest_url, CowStr::Borrowed(""));
                     *dest_url = self.resolve_link(written, &range);
                 }
                 self.push(Event::Start(tag));
+            }
+            // Footnotes get ids of their own kind (`fn-1`), which no heading's id can be.
+            Event::FootnoteReference(label) => {
+                self.push(Event::FootnoteReference(footnote_id(&label)));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                self.push(Event::Start(Tag::FootnoteDefinition(footnote_id(&label))));
             }
             Event::Text(ref text) | Event::Code(ref text) => {
                 self.count_words(text);
@@ -572,6 +585,13 @@ fn relative_hint(from: &str, near: &str) -> String {
     let mut parts = vec![".."; from_dir.len() - common];
     parts.extend(&target[common..]);
     parts.join("/")
+}
+
+/// The id of the footnote labelled `label`. pulldown-cmark uses the bare label, so `[^1]` and a
+/// heading `## 1` both had the id `1`; a heading would now have to read `Fn 1` to clash, which
+/// the finishing pass reports as a duplicate id.
+fn footnote_id(label: &str) -> CowStr<'static> {
+    CowStr::from(format!("fn-{label}"))
 }
 
 /// `https:`, `mailto:`, `//host`: anything with a scheme or a host is not the site's to resolve.

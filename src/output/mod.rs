@@ -14,13 +14,15 @@ mod folder;
 pub mod offline;
 pub mod precache;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub use folder::{MARKER, check_output_dir};
+
+use crate::finish::Facts;
 use folder::{StagingLock, sibling_folders};
 
 /// One file of the built site.
@@ -61,6 +63,12 @@ pub struct Record {
 /// Where the files of a build go, as they are produced (from many threads at once).
 pub trait Sink: Sync {
     fn accept(&self, file: OutputFile) -> io::Result<Record>;
+
+    /// What the finishing pass recorded of the page at `path`: only a sink whose reader checks
+    /// the pages (`plumb check`) keeps it.
+    fn keep_facts(&self, path: &str, facts: Facts) {
+        let _ = (path, facts);
+    }
 }
 
 fn record(path: &str, bytes: &[u8]) -> Record {
@@ -71,16 +79,20 @@ fn record(path: &str, bytes: &[u8]) -> Record {
     }
 }
 
-/// Keeps every file in memory: for `plumb check` and previews.
+/// Keeps every file in memory, and each page's facts: for `plumb check`.
 #[derive(Debug, Default)]
-pub struct Memory(Mutex<Vec<OutputFile>>);
+pub struct Memory {
+    files: Mutex<Vec<OutputFile>>,
+    facts: Mutex<HashMap<String, Facts>>,
+}
 
 impl Memory {
-    /// The files, sorted by path.
-    pub fn into_files(self) -> Vec<OutputFile> {
-        let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+    /// The files, sorted by path, and each page's facts by its path.
+    pub fn into_parts(self) -> (Vec<OutputFile>, HashMap<String, Facts>) {
+        let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
         files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-        files
+        let facts = self.facts.into_inner().unwrap_or_else(|e| e.into_inner());
+        (files, facts)
     }
 }
 
@@ -90,8 +102,12 @@ impl Sink for Memory {
             Contents::Bytes(bytes) => record(&file.path, bytes),
             Contents::Copy(from) => record(&file.path, &fs::read(from)?),
         };
-        lock(&self.0).push(file);
+        lock(&self.files).push(file);
         Ok(record)
+    }
+
+    fn keep_facts(&self, path: &str, facts: Facts) {
+        lock(&self.facts).insert(path.to_owned(), facts);
     }
 }
 

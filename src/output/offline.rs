@@ -1,13 +1,15 @@
 //! What makes a build work offline: the web app manifest, the service worker (its template
 //! filled with the build's list of files to save, see [`super::precache`]), what each page
-//! loads (the files of the site it needs, in order), and the check that no page loads
-//! anything from another host.
+//! loads (the files of the site it needs, in order) and the check that no page loads anything
+//! from another host, both read from the [`Facts`] the finishing pass recorded, never from the
+//! page's bytes.
 
 use serde_json::json;
 
 use super::precache::Plan;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::finish::Facts;
 
 /// The service worker's file name, at the site's root so its scope is the whole site.
 pub const SERVICE_WORKER: &str = "sw.js";
@@ -89,107 +91,28 @@ fn precache_url(path: &str) -> String {
     }
 }
 
-/// Elements that load what their attributes name, and those attributes.
-const LOADING: &[(&str, &[&str])] = &[
-    ("script", &["src"]),
-    ("img", &["src", "srcset"]),
-    ("iframe", &["src"]),
-    ("source", &["src", "srcset"]),
-    ("video", &["src", "poster"]),
-    ("audio", &["src"]),
-    ("track", &["src"]),
-    ("embed", &["src"]),
-    ("object", &["data"]),
-    ("link", &["href"]),
-];
-
-/// `rel` values of `<link>` that make the browser fetch the `href`.
-const LOADING_RELS: &[&str] = &[
-    "stylesheet",
-    "icon",
-    "preload",
-    "prefetch",
-    "modulepreload",
-    "manifest",
-    "apple-touch-icon",
-    "preconnect",
-];
-
-/// Every URL a page makes the browser load, with the tag that loads it, in document order: read
-/// once per page, for the other-host check and for what the page needs offline.
-#[derive(Debug, Clone, Default)]
-pub struct PageLoads(Vec<(&'static str, String)>);
-
-impl PageLoads {
-    pub fn read(html: &str) -> Self {
-        Self(loaded_urls(html))
-    }
-
-    /// What the page would load from another host: `(tag, url)` pairs.
-    pub fn external(&self) -> Vec<(String, String)> {
-        self.0
-            .iter()
-            .filter(|(_, url)| is_other_host(url))
-            .map(|(tag, url)| ((*tag).to_owned(), url.clone()))
-            .collect()
-    }
-
-    /// The files of the site the page at `page_path` (below the output folder) loads, as paths
-    /// below the output folder, each once, in document order. Root-relative URLs (the 404
-    /// page's) are read under `base_path`.
-    pub fn local(&self, page_path: &str, base_path: &str) -> Vec<String> {
-        let mut paths: Vec<String> = Vec::new();
-        for (_, url) in &self.0 {
-            if let Some(path) = resolve(page_path, url, base_path)
-                && !paths.contains(&path)
-            {
-                paths.push(path);
-            }
-        }
-        paths
-    }
+/// What the page would load from another host: `(tag, url)` pairs, in document order.
+pub fn external(facts: &Facts) -> Vec<(&'static str, &str)> {
+    facts
+        .loaded()
+        .filter(|link| is_other_host(&link.url))
+        .map(|link| (link.tag, link.url.as_str()))
+        .collect()
 }
 
-fn loaded_urls(html: &str) -> Vec<(&'static str, String)> {
-    let mut found = Vec::new();
-    for tag in crate::html::tags(html) {
-        let Some((name, attributes)) = LOADING.iter().find(|(name, _)| tag.is(name)) else {
-            continue;
-        };
-        let attrs = tag.attrs();
-        if *name == "link" {
-            let rel = attrs
-                .iter()
-                .find(|(k, _)| k == "rel")
-                .map(|(_, v)| v.to_ascii_lowercase());
-            if !rel.is_some_and(|rel| rel.split_whitespace().any(|r| LOADING_RELS.contains(&r))) {
-                continue;
-            }
-        }
-        for (key, value) in &attrs {
-            if attributes.contains(&key.as_str()) {
-                let urls = if key == "srcset" {
-                    value
-                        .split(',')
-                        .map(|s| s.split_whitespace().next().unwrap_or(""))
-                        .collect()
-                } else {
-                    vec![value.trim()]
-                };
-                found.extend(
-                    urls.into_iter()
-                        .filter(|url| !url.is_empty())
-                        .map(|url| (*name, url.to_owned())),
-                );
-            }
+/// The files of the site the page at `page_path` (below the output folder) loads, as paths
+/// below the output folder, each once, in document order. Root-relative URLs (the 404 page's)
+/// are read under `base_path`.
+pub fn local(facts: &Facts, page_path: &str, base_path: &str) -> Vec<String> {
+    let mut paths: Vec<String> = Vec::new();
+    for link in facts.loaded() {
+        if let Some(path) = resolve(page_path, &link.url, base_path)
+            && !paths.contains(&path)
+        {
+            paths.push(path);
         }
     }
-    found
-}
-
-/// Finds what a page would load from another host: `(tag, url)` pairs.
-pub fn external_resources(html: &str) -> Vec<(String, String)> {
-    PageLoads::read(html).external()
+    paths
 }
 
 /// The output path a URL written in the page at `page_path` names, if it is a file of the site.
@@ -234,19 +157,21 @@ fn is_other_host(url: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//")
 }
 
-/// Diagnostics for a page (`path`, built from `source`, loading `loads`) that would load from
+/// Diagnostics for a page (`path`, built from `source`, with `facts`) that would load from
 /// another host.
 pub fn check_external(
     path: &str,
-    loads: &PageLoads,
+    facts: &Facts,
     source: &std::path::Path,
     severity: Severity,
 ) -> Vec<Diagnostic> {
-    loads
-        .external()
-        .into_iter()
-        .map(|(tag, url)| {
-            let message = format!("`{path}` loads `{url}` from another host (`<{tag}>`)");
+    facts
+        .loaded()
+        .filter(|link| is_other_host(&link.url))
+        .map(|link| {
+            let (tag, url, at) = (link.tag, &link.url, link.at);
+            let message =
+                format!("`{path}` loads `{url}` from another host (`<{tag}>`, {at} of the page)");
             let diagnostic = match severity {
                 Severity::Error => Diagnostic::error(message),
                 Severity::Warning => Diagnostic::warning(message),
@@ -261,6 +186,28 @@ pub fn check_external(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The facts of `html` finished as the page at `/guide/first/`.
+    fn facts_of(html: &str) -> Facts {
+        let target = crate::finish::Target {
+            url: "/guide/first/",
+            rewriter: crate::urls::Rewriter::RelativeTo(
+                "/guide/first/",
+                crate::urls::LinkStyle::Pretty,
+            ),
+            source_folder: None,
+        };
+        crate::finish::finish("guide/first/index.html".to_owned(), html, &target)
+            .expect("finishes")
+            .facts
+    }
+
+    fn external_resources(html: &str) -> Vec<(&'static str, String)> {
+        external(&facts_of(html))
+            .into_iter()
+            .map(|(tag, url)| (tag, url.to_owned()))
+            .collect()
+    }
 
     #[test]
     fn finds_resources_that_load_from_other_hosts() {
@@ -298,7 +245,7 @@ mod tests {
 <img src="pic.svg#x" srcset="pic.svg 1x, big%20pic.png 2x"><img src="data:image/png;base64,AA">
 <a href="../other/">a link loads nothing</a><img src="https://e.org/far.png">"#;
         assert_eq!(
-            PageLoads::read(html).local("guide/first/index.html", "/"),
+            local(&facts_of(html), "guide/first/index.html", "/"),
             [
                 "style.1.css",
                 "icon.svg",
@@ -308,11 +255,22 @@ mod tests {
             ]
         );
         let not_found =
-            r#"<link rel="stylesheet" href="/sub/style.1.css"><img src="/elsewhere.png">"#;
+            r#"<link rel="stylesheet" href="/style.1.css"><img src="https://e.org/far.png">"#;
+        let not_found = crate::finish::finish(
+            "404.html".to_owned(),
+            not_found,
+            &crate::finish::Target {
+                url: "/404.html",
+                rewriter: crate::urls::Rewriter::UnderBase("/sub/"),
+                source_folder: None,
+            },
+        )
+        .expect("finishes");
         assert_eq!(
-            PageLoads::read(not_found).local("404.html", "/sub/"),
+            local(&not_found.facts, "404.html", "/sub/"),
             ["style.1.css"]
         );
+        assert_eq!(resolve("404.html", "/elsewhere.png", "/sub/"), None);
         assert_eq!(resolve("index.html", "../../../x.css", "/"), None);
         assert_eq!(
             resolve("a/index.html", "./", "/").as_deref(),

@@ -37,6 +37,8 @@ const LIVE_JS: &str = include_str!("../assets/live.js");
 pub struct Snapshot {
     pub files: Arc<Files>,
     pub error: Option<String>,
+    /// The last good build's warnings, shown over the page without hiding it.
+    pub warnings: Option<String>,
     /// Counts successful rebuilds; a page that reconnects to a newer version reloads.
     pub version: u64,
 }
@@ -185,7 +187,7 @@ async fn send(socket: &mut WebSocket, text: String) -> bool {
 }
 
 pub fn hello(snapshot: &Snapshot) -> String {
-    serde_json::json!({"kind": "hello", "version": snapshot.version, "error": snapshot.error})
+    serde_json::json!({"kind": "hello", "version": snapshot.version, "error": snapshot.error, "warnings": snapshot.warnings})
         .to_string()
 }
 

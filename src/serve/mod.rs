@@ -99,16 +99,24 @@ pub fn serve(options: ServeOptions) -> Result<(), Diagnostics> {
         );
     }
     match &first {
-        Ok(()) => println!(
-            "Built in {} ms. Serving {url} (Ctrl-C to stop)",
-            start.elapsed().as_millis()
-        ),
+        Ok(warnings) => {
+            crate::diagnostic::print(warnings);
+            println!(
+                "Built in {} ms. Serving {url} (Ctrl-C to stop)",
+                start.elapsed().as_millis()
+            );
+        }
         Err(diagnostics) => {
             crate::diagnostic::print(diagnostics);
             println!("Serving {url}; the errors above show in the browser until they are fixed");
         }
     }
-    publish(&live, &preview, first.as_ref().map(|()| false), 1);
+    publish(
+        &live,
+        &preview,
+        first.as_ref().map(|warnings| (false, warnings)),
+        1,
+    );
     if options.open {
         open_browser(&url);
     }
@@ -209,6 +217,7 @@ fn rebuild_loop(
         match &result {
             Ok(rebuilt) => {
                 version += 1;
+                crate::diagnostic::print(&rebuilt.warnings);
                 println!("{what_changed}: rebuilt {} in {ms} ms", rebuilt.what);
             }
             Err(diagnostics) => {
@@ -217,7 +226,12 @@ fn rebuild_loop(
                 unbuilt = changed;
             }
         }
-        publish(live, preview, result.as_ref().map(|r| r.css_only), version);
+        publish(
+            live,
+            preview,
+            result.as_ref().map(|r| (r.css_only, &r.warnings)),
+            version,
+        );
     }
 }
 
@@ -241,27 +255,36 @@ fn describe(plan: &plan::RebuildPlan) -> String {
 }
 
 /// Publishes the preview's files (or the error over the last good ones) to the open pages.
-/// `Ok(true)` when only stylesheets changed.
-fn publish(live: &Live, preview: &Preview, result: Result<bool, &Diagnostics>, version: u64) {
+/// `Ok((true, _))` when only stylesheets changed; the warnings show over the page without
+/// hiding it.
+fn publish(
+    live: &Live,
+    preview: &Preview,
+    result: Result<(bool, &Diagnostics), &Diagnostics>,
+    version: u64,
+) {
     let files = Arc::new(preview.files().clone());
     match result {
-        Ok(css_only) => {
+        Ok((css_only, warnings)) => {
             let kind = if css_only { "css" } else { "reload" };
+            let warnings = (!warnings.is_empty())
+                .then(|| warnings.iter().map(|d| d.render(false)).collect::<String>());
+            let message =
+                serde_json::json!({"kind": kind, "version": version, "warnings": warnings});
             let snapshot = Snapshot {
                 files,
                 error: None,
+                warnings,
                 version,
             };
-            live.publish(
-                snapshot,
-                serde_json::json!({"kind": kind, "version": version}).to_string(),
-            );
+            live.publish(snapshot, message.to_string());
         }
         Err(diagnostics) => {
             let text: String = diagnostics.iter().map(|d| d.render(false)).collect();
             let snapshot = Snapshot {
                 files,
                 error: Some(text.clone()),
+                warnings: None,
                 version: live.current().version,
             };
             live.publish(
@@ -281,15 +304,16 @@ fn publish_early(live: &Live, files: &preview::Files) {
         return;
     }
     let version = current.version + 1;
+    // The warnings of the previous build stay until this one's are known.
+    let warnings = current.warnings.clone();
+    let message = serde_json::json!({"kind": "reload", "version": version, "warnings": warnings});
     let snapshot = Snapshot {
         files: Arc::new(files.clone()),
         error: None,
+        warnings,
         version,
     };
-    live.publish(
-        snapshot,
-        serde_json::json!({"kind": "reload", "version": version}).to_string(),
-    );
+    live.publish(snapshot, message.to_string());
 }
 
 fn open_browser(url: &str) {

@@ -32,12 +32,14 @@ pub type Files = HashMap<String, Arc<[u8]>>;
 type File = (String, Arc<[u8]>);
 
 /// What a rebuild did, for the terminal and the browser.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Rebuilt {
     /// What was rebuilt, in words: "everything (site.toml)", "1 page".
     pub what: String,
     /// Only stylesheets changed: the browser can swap them without a reload.
     pub css_only: bool,
+    /// The warnings of a full rebuild, the same `plumb build` prints.
+    pub warnings: Diagnostics,
 }
 
 /// What became of a changed markdown file.
@@ -112,17 +114,19 @@ impl Preview {
     pub fn apply(&mut self, plan: &RebuildPlan) -> Result<Rebuilt, Diagnostics> {
         self.first.clone_from(&plan.first);
         if let Some(why) = &plan.full {
-            return self.full().map(|()| Rebuilt {
+            return self.full().map(|warnings| Rebuilt {
                 what: format!("everything ({why})"),
                 css_only: false,
+                warnings,
             });
         }
         // Static files first: they cannot fail on another file's error.
         for path in &plan.statics {
             if !self.copy_static(path)? {
-                return self.full().map(|()| Rebuilt {
+                return self.full().map(|warnings| Rebuilt {
                     what: format!("everything ({} appeared or went)", path.display()),
                     css_only: false,
+                    warnings,
                 });
             }
         }
@@ -131,9 +135,10 @@ impl Preview {
             match self.templates(&plan.templates)? {
                 templates::Templates::Rebuilt(n) => pages += n,
                 templates::Templates::Beyond(why) => {
-                    return self.full().map(|()| Rebuilt {
+                    return self.full().map(|warnings| Rebuilt {
                         what: format!("everything ({why})"),
                         css_only: false,
+                        warnings,
                     });
                 }
             }
@@ -142,9 +147,10 @@ impl Preview {
             match self.page(path)? {
                 Page::Rebuilt => pages += 1,
                 Page::Beyond(why) => {
-                    return self.full().map(|()| Rebuilt {
+                    return self.full().map(|warnings| Rebuilt {
                         what: format!("everything ({} {why})", path.display()),
                         css_only: false,
+                        warnings,
                     });
                 }
             }
@@ -168,11 +174,13 @@ impl Preview {
         Ok(Rebuilt {
             what: what.join(" and "),
             css_only,
+            warnings: Diagnostics::default(),
         })
     }
 
-    /// Rebuilds everything, reusing highlighted code.
-    pub fn full(&mut self) -> Result<(), Diagnostics> {
+    /// Rebuilds everything, reusing highlighted code; its warnings are those `plumb build`
+    /// reports (and fail it the same way under `--strict`).
+    pub fn full(&mut self) -> Result<Diagnostics, Diagnostics> {
         let Prepared {
             config,
             site,
@@ -180,9 +188,10 @@ impl Preview {
             assets,
             embeds,
             mut rendered,
-            diagnostics,
+            mut diagnostics,
             ..
         } = build::prepare(&self.options, &self.highlighter)?;
+        let sources = build::output_sources(&site);
         let asset_urls = Arc::new(assets.urls.clone());
         let checklist_url = site
             .pages
@@ -215,6 +224,18 @@ impl Preview {
         // served and this one share them instead of holding two copies, from the moment each
         // page is rendered.
         let previous = &self.files;
+        let found = std::sync::Mutex::new(Vec::new());
+        let checked = |page: crate::finish::Page| -> OutputFile {
+            let source = sources
+                .get(&page.file.path)
+                .cloned()
+                .unwrap_or_else(|| format!("public/{}", page.file.path).into());
+            let problems = build::page_checks(&page.file.path, &page.facts, &source, &config);
+            if !problems.is_empty() {
+                crate::output::lock(&found).extend(problems);
+            }
+            page.file
+        };
         let shared_bytes = |file: OutputFile| -> Result<File, Diagnostic> {
             let (path, bytes) = bytes_of(file)?;
             let bytes = match previous.get(&path) {
@@ -227,7 +248,8 @@ impl Preview {
             documents
                 .into_par_iter()
                 .map(|(id, body)| {
-                    render::render_document(&input, &shared, id, body).and_then(shared_bytes)
+                    render::render_document(&input, &shared, id, body)
+                        .and_then(|page| shared_bytes(checked(page)))
                 })
                 .collect()
         };
@@ -255,7 +277,7 @@ impl Preview {
             .into_iter()
             .map(|(path, xml)| OutputFile::new(path, xml.into_bytes()));
         let extra = [
-            render::render_not_found(&input, &shared).map_err(Diagnostics::from)?,
+            checked(render::render_not_found(&input, &shared).map_err(Diagnostics::from)?),
             OutputFile::new(
                 "sitemap.xml".into(),
                 feeds::sitemap(&config, &site).into_bytes(),
@@ -265,6 +287,7 @@ impl Preview {
         .chain(feeds);
         let listings = render::render_listings_and_redirects(&input, &shared)
             .into_iter()
+            .map(|page| page.map(checked))
             .collect::<Result<Vec<_>, Diagnostic>>()
             .map_err(Diagnostics::from)?;
         for file in extra.into_iter().chain(listings).chain(assets.files) {
@@ -272,7 +295,11 @@ impl Preview {
             files.insert(path, bytes);
         }
         let links = links_of(&site);
-        drop(diagnostics);
+        diagnostics.extend(found.into_inner().unwrap_or_else(|e| e.into_inner()));
+        diagnostics.sort();
+        if build::fails(&diagnostics, &config) {
+            return Err(diagnostics);
+        }
         self.files = files;
         self.compiled = Some(Compiled {
             config,
@@ -285,7 +312,7 @@ impl Preview {
             site,
             theme,
         });
-        Ok(())
+        Ok(diagnostics)
     }
 
     /// Rebuilds the page of one markdown file, unless the change reaches beyond it.
@@ -348,9 +375,9 @@ impl Preview {
             slow_pages: Some(&slow_pages),
         };
         body.diagnostics.clear();
-        let file =
+        let page =
             render::render_document(&input, &c.shared, id, body).map_err(Diagnostics::from)?;
-        let (path, bytes) = bytes_of(file).map_err(Diagnostics::from)?;
+        let (path, bytes) = bytes_of(page.file).map_err(Diagnostics::from)?;
         self.files.insert(path, bytes);
         Ok(Page::Rebuilt)
     }

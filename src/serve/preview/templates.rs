@@ -90,7 +90,8 @@ impl Preview {
                 let doc = c.site.document(id);
                 let mut body = markdown::render(doc, id, &cx);
                 body.diagnostics.clear();
-                render::render_document(&input, &c.shared, id, body).and_then(bytes_of)
+                render::render_document(&input, &c.shared, id, body)
+                    .and_then(|page| bytes_of(page.file))
             })
             .collect::<Result<Vec<_>, crate::diagnostic::Diagnostic>>()
             .map_err(Diagnostics::from);
@@ -138,7 +139,7 @@ impl Preview {
             let mut body = markdown::render(c.site.document(id), id, &cx);
             body.diagnostics.clear();
             let (path, bytes) = render::render_document(&input, &c.shared, id, body)
-                .and_then(bytes_of)
+                .and_then(|page| bytes_of(page.file))
                 .map_err(Diagnostics::from)?;
             files.insert(path, bytes);
         }

@@ -1,0 +1,113 @@
+//! The finishing pass on whole sites: each test guards a bug the string scanners it replaced
+//! had, and fails on a build without the pass.
+
+mod common;
+
+use common::{Fixture, lines};
+
+/// The `basic` fixture (under `https://example.org/docs/`) with a page `guide/extra.md` (at
+/// `/guide/extra/`, beside `guide/pic.svg`) whose body is `body`.
+fn basic_with(body: &str) -> Fixture {
+    let site = Fixture::new("basic");
+    site.write(
+        "content/guide/extra.md",
+        &format!("+++\ntitle = \"Extra page\"\nweight = 9\n+++\n{body}\n"),
+    );
+    site
+}
+
+/// `plumb check`'s diagnostics for `site`, one a line (empty when every link holds).
+fn check(site: &Fixture) -> String {
+    match plumb::compile(&site.options()).and_then(plumb::build::check_links) {
+        Ok(_) => String::new(),
+        Err(diagnostics) => lines(&diagnostics),
+    }
+}
+
+#[test]
+fn email_autolinks_are_mailto_links() {
+    let site = basic_with("Write to <foo@bar.example.com>.");
+    site.build().expect("builds");
+    let html = site.read("guide/extra/index.html");
+    assert!(
+        html.contains(r#"href="mailto:foo@bar.example.com""#),
+        "{html}"
+    );
+}
+
+#[test]
+fn srcset_urls_are_written_relative_under_a_sub_path() {
+    let site = basic_with(r#"<img alt="" src="/guide/pic.svg" srcset="/guide/pic.svg 2x">"#);
+    site.build().expect("builds");
+    let html = site.read("guide/extra/index.html");
+    assert!(
+        html.contains(r#"<img alt="" src="../pic.svg" srcset="../pic.svg 2x">"#),
+        "{html}"
+    );
+    assert_eq!(check(&site), "");
+}
+
+#[test]
+fn urls_as_text_in_raw_pre_are_left_as_written() {
+    let site = basic_with("<pre>href=\"/guide/first/\"</pre>");
+    site.build().expect("builds");
+    let html = site.read("guide/extra/index.html");
+    assert!(html.contains("<pre>href=\"/guide/first/\"</pre>"), "{html}");
+}
+
+#[test]
+fn a_commented_out_link_is_not_checked() {
+    let site = basic_with("<!-- <a href=\"gone/\">gone</a> -->\n\nText.");
+    assert_eq!(check(&site), "");
+}
+
+#[test]
+fn a_broken_raw_link_is_named_with_its_line() {
+    let site = basic_with("Text.\n\n<a href=\"/nowhere/\">gone</a>");
+    let found = check(&site);
+    assert!(
+        found.contains("content/guide/extra.md: error: `guide/extra/index.html` links to `../../nowhere/`, which is not in the build (`<a href>`, line "),
+        "{found}"
+    );
+}
+
+#[test]
+fn a_raw_relative_image_beside_the_page_is_found_under_pretty_urls() {
+    let site = basic_with(r#"<img alt="a picture" src="pic.svg">"#);
+    site.build().expect("builds");
+    let html = site.read("guide/extra/index.html");
+    assert!(
+        html.contains(r#"<img alt="a picture" src="../pic.svg">"#),
+        "{html}"
+    );
+    assert_eq!(check(&site), "");
+}
+
+#[test]
+fn footnotes_have_ids_no_heading_has() {
+    let site = basic_with("## 1\n\nA claim.[^1]\n\n[^1]: Its source.");
+    site.build().expect("builds");
+    let html = site.read("guide/extra/index.html");
+    assert!(html.contains(r#"id="1""#), "{html}");
+    assert!(html.contains(r#"id="fn-1""#), "{html}");
+    assert!(html.contains(r##"href="#fn-1""##), "{html}");
+}
+
+#[test]
+fn a_checklist_printed_twice_on_a_page_is_a_duplicate_id_error() {
+    let site = Fixture::new("checklist");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}{{ page.content | safe }}\n{{ page.content | safe }}{% endblock %}",
+    );
+    let Err(diagnostics) = site.build() else {
+        panic!("duplicate ids must fail the build");
+    };
+    let errors = lines(&diagnostics);
+    assert!(
+        errors.contains(
+            "content/guide/article.md: error: `guide/article/index.html` has a second element with the id `checklist-demo`"
+        ),
+        "{errors}"
+    );
+}
