@@ -20,6 +20,7 @@ use crate::output::{
     self, OutputFile, Sink, assets::Assets, compress, feeds, lock, offline, precache,
 };
 use crate::render::{self, RenderInput};
+use crate::search;
 use crate::theme::Theme;
 use crate::urls::LinkStyle;
 
@@ -458,9 +459,19 @@ fn run<S: Sink>(
         .enumerate()
         .map(|(i, &id)| (id, i))
         .collect();
+    // Each page's share of the search index is taken from its body as it renders.
+    let indexer = search::Indexer::new(&config);
+    let searched: Vec<Mutex<search::Page>> = match indexer {
+        Some(_) => documents.iter().map(|_| Mutex::default()).collect(),
+        None => Vec::new(),
+    };
     let body_of = |id: DocId| {
-        let body = markdown.render(site.document(id), id);
+        let doc = site.document(id);
+        let body = markdown.render(doc, id);
         if let Some(&i) = index.get(&id) {
+            if let (Some(indexer), Some(page)) = (&indexer, searched.get(i)) {
+                *lock(page) = indexer.page(&doc.url, &doc.meta.title, &body.search);
+            }
             *lock(&checked[i]) = Rendered {
                 anchors: body.anchors.clone(),
                 anchor_checks: body.anchor_checks.clone(),
@@ -496,6 +507,19 @@ fn run<S: Sink>(
             }
         }
     });
+    if let Some(indexer) = &indexer {
+        let pages: Vec<search::Page> = searched
+            .into_iter()
+            .map(|page| page.into_inner().unwrap_or_else(|e| e.into_inner()))
+            .collect();
+        timings.step("search", || {
+            for file in indexer.files(&pages) {
+                if let Err(d) = emit(file) {
+                    lock(&found).push(d);
+                }
+            }
+        });
+    }
     let manifest = || {
         OutputFile::new(
             offline::MANIFEST.into(),
@@ -623,9 +647,14 @@ impl Seen {
     }
 }
 
-/// The assets plumb supplies: the checklist and offline scripts, the highlighting stylesheet.
+/// The assets plumb supplies: the checklist, offline and search scripts, the highlighting
+/// stylesheet.
 fn built_in_assets(config: &Config) -> Vec<(String, String)> {
-    vec![
+    let search = config
+        .search
+        .enabled
+        .then(|| ("search.js".to_owned(), output::assets::SEARCH_JS.to_owned()));
+    let mut assets = vec![
         (
             "checklist.js".to_owned(),
             output::assets::CHECKLIST_JS.to_owned(),
@@ -638,7 +667,9 @@ fn built_in_assets(config: &Config) -> Vec<(String, String)> {
             "syntax.css".to_owned(),
             markdown::highlight::stylesheet(&config.highlight_theme, &config.highlight_theme_dark),
         ),
-    ]
+    ];
+    assets.extend(search);
+    assets
 }
 
 /// Each checklist's form, rendered once through the theme's `checklist.html`, with its links

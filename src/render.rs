@@ -184,6 +184,13 @@ impl Shared {
                 "update": config.offline_policy.update,
                 "reload": config.offline_policy.reload,
             },
+            "search": {
+                "enabled": config.search.enabled,
+                "results": config.search.results,
+                "label": config.search.label,
+                "none": config.search.none,
+                "found": config.search.found,
+            },
             "extra": config.extra,
         });
         let page_summaries = input.site.pages.iter().map(|p| summary(&p.doc)).collect();
