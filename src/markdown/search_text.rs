@@ -34,7 +34,13 @@ impl SearchText {
 
     /// Text of the current part (prose or inline code).
     pub(crate) fn text(&mut self, text: &str) {
-        self.current().text.push_str(text);
+        let part = self.current();
+        let text = if part.text.is_empty() || part.text.ends_with(' ') {
+            text.trim_start()
+        } else {
+            text
+        };
+        part.text.push_str(text);
     }
 
     /// The end of a word: anything but text between two texts (a break, a paragraph's end).

@@ -15,7 +15,7 @@ pub const HEADING_WEIGHT: u16 = 6;
 /// should not outrank a page titled "Driver").
 pub const MOST_BODY_HITS: u16 = 4;
 /// Characters of each part's text kept for its snippet.
-pub const PASSAGE_CHARS: usize = 480;
+pub const PASSAGE_CHARS: usize = 1_500;
 /// Parts past this many are searched as the last one.
 const MOST_PARTS: usize = 200;
 

@@ -186,7 +186,8 @@ fn term_shard(key: &str, shard: &Shard<'_>) -> OutputFile {
     )
 }
 
-/// How many pages one document shard holds: about [`DOC_SHARD_BYTES`] of text each.
+/// How many pages one document shard holds: about [`DOC_SHARD_BYTES`] of text each, or all
+/// of them when they hold little more.
 fn pages_per_shard(pages: &[Page]) -> usize {
     let bytes: usize = pages
         .iter()
@@ -199,6 +200,9 @@ fn pages_per_shard(pages: &[Page]) -> usize {
                     .sum::<usize>()
         })
         .sum();
+    if bytes <= 2 * DOC_SHARD_BYTES {
+        return pages.len().max(1);
+    }
     let average = bytes.div_ceil(pages.len().max(1)).max(1);
     (DOC_SHARD_BYTES / average).clamp(1, pages.len().max(1))
 }
