@@ -216,7 +216,7 @@ mod tests {
 
     #[test]
     fn passages_end_at_a_word() {
-        let long = "word ".repeat(200);
+        let long = "word ".repeat(PASSAGE_CHARS);
         let cut = passage(&long);
         assert!(cut.chars().count() <= PASSAGE_CHARS && cut.ends_with("word"));
         assert_eq!(passage("short text"), "short text");
