@@ -13,10 +13,16 @@ use serde_json::Value;
 /// The index of a built site, read from `public/search/`.
 struct Index {
     manifest: Value,
-    /// Shard key -> (stem -> flat postings, word -> stem).
-    shards: BTreeMap<String, (BTreeMap<String, Vec<u32>>, BTreeMap<String, String>)>,
+    /// By shard key.
+    shards: BTreeMap<String, Shard>,
     /// Every page's `[url, title, parts]`, in order.
     pages: Vec<Value>,
+}
+
+/// One term shard: stem -> flat postings, word -> stem.
+struct Shard {
+    stems: BTreeMap<String, Vec<u32>>,
+    words: BTreeMap<String, String>,
 }
 
 /// The arguments of the one `plumbSearch.<call>(...)` in a file, as a JSON array.
@@ -47,13 +53,11 @@ impl Index {
             {
                 let args = arguments(&text, "terms");
                 assert_eq!(args[0], key, "{name} names its shard");
-                shards.insert(
-                    key.to_owned(),
-                    (
-                        serde_json::from_value(args[1].clone()).expect("stems"),
-                        serde_json::from_value(args[2].clone()).expect("words"),
-                    ),
-                );
+                let shard = Shard {
+                    stems: serde_json::from_value(args[1].clone()).expect("stems"),
+                    words: serde_json::from_value(args[2].clone()).expect("words"),
+                };
+                shards.insert(key.to_owned(), shard);
             } else if let Some(n) = name
                 .strip_prefix("docs-")
                 .and_then(|n| n.strip_suffix(".js"))
@@ -78,18 +82,19 @@ impl Index {
     }
 
     fn stem_of(&self, word: &str) -> String {
-        let (stems, words) = &self.shards[&self.shard_of(word)];
-        words
+        let shard = &self.shards[&self.shard_of(word)];
+        shard
+            .words
             .get(word)
             .cloned()
-            .or_else(|| stems.contains_key(word).then(|| word.to_owned()))
+            .or_else(|| shard.stems.contains_key(word).then(|| word.to_owned()))
             .unwrap_or_else(|| panic!("`{word}` is not in the index"))
     }
 
     /// The URLs of the pages `word` (folded, unstemmed) finds, best first.
     fn find(&self, word: &str) -> Vec<String> {
         let stem = self.stem_of(word);
-        let postings = &self.shards[&self.shard_of(&stem)].0[&stem];
+        let postings = &self.shards[&self.shard_of(&stem)].stems[&stem];
         let mut page = 0;
         let mut scored: Vec<(u32, u32)> = postings
             .chunks(3)
@@ -115,7 +120,7 @@ impl Index {
     fn has_stem(&self, stem: &str) -> bool {
         self.shards
             .values()
-            .any(|(stems, _)| stems.contains_key(stem))
+            .any(|shard| shard.stems.contains_key(stem))
     }
 }
 
@@ -217,8 +222,8 @@ fn a_large_site_is_split_by_first_letters_and_its_pages_in_parts() {
     let index = Index::read(&site);
     assert_eq!(index.manifest["key"], 1, "one letter names a shard");
     assert!(index.shards.len() > 2, "{:?}", index.shards.keys());
-    for (key, (stems, words)) in &index.shards {
-        for term in stems.keys().chain(words.keys()) {
+    for (key, shard) in &index.shards {
+        for term in shard.stems.keys().chain(shard.words.keys()) {
             assert!(term.starts_with(key.as_str()), "`{term}` in shard `{key}`");
         }
     }
