@@ -1,7 +1,8 @@
 // Site search (src/search/, src/assets/search.js, the guide theme's header) on the SHIPPED
 // guide in headless Chromium: served over http with lib.js's strict CSP, offline after one
 // visit, and from file:// in a `--portable` build with the same CSP as a <meta> element. In
-// each, words of the articles find their pages with no CSP violation; and a one-typo query,
+// each, words of the articles find their pages with no CSP violation; `plumb serve` serves the
+// index and writes it again when a page changes; and a one-typo query,
 // the snippet's marks, the keyboard, axe, no JavaScript and print are checked once served.
 "use strict";
 const { test, before, after } = require("node:test");
@@ -11,6 +12,7 @@ const path = require("node:path");
 const { execFileSync } = require("node:child_process");
 const { pathToFileURL } = require("node:url");
 const { REPO, PLUMB_BIN, CSP, serve, launch, watch, cleanup, tempDir } = require("./lib.js");
+const { spawnServe } = require("./plumb-serve.js");
 
 const AXE_SOURCE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
@@ -269,5 +271,37 @@ test("file:// in a --portable build, under the strict CSP as a <meta>: words fin
     guard.check("file://");
   } finally {
     await context.close();
+  }
+});
+
+test("plumb serve serves the index, and a page's new word is found after its edit", async () => {
+  const root = path.join(tempDir("search-serve"), "site");
+  for (const part of ["site.toml", "content", "themes"]) fs.cpSync(path.join(REPO, part), path.join(root, part), { recursive: true });
+  const server = await spawnServe(PLUMB_BIN, ["--root", root, "--port", "0"]);
+  const context = await newContext();
+  try {
+    const page = await context.newPage();
+    const guard = watch(page);
+    await page.goto(server.url + "guide/");
+    await assertWordsFindTheirPages(page, "plumb serve");
+
+    // The watcher may start after the server answers: write the edit until a rebuild says so.
+    const glossary = path.join(root, "content", "guide", "glossary.md");
+    const edited = fs.readFileSync(glossary, "utf8") + "\nA zanzibar is a word no other page has.\n";
+    const from = server.lines.length;
+    const deadline = Date.now() + 20000;
+    while (!server.lines.slice(from).some((l) => /glossary\.md: rebuilt/.test(l))) {
+      assert.ok(Date.now() < deadline, "a rebuild for the edit:\n" + server.output());
+      fs.writeFileSync(glossary, edited);
+      await page.waitForTimeout(300);
+    }
+    await page.goto(server.url + "guide/");
+    const found = await search(page, "zanzibar");
+    assert.deepEqual(found.results.map((r) => new URL(r.href).pathname), ["/guide/glossary/"], "the edited page is found by its new word");
+    assert.deepEqual(await violations(page), [], "no CSP violation");
+    guard.check("plumb serve");
+  } finally {
+    await context.close();
+    await server.stop();
   }
 });
