@@ -390,9 +390,10 @@ fn run<S: Sink>(
             lock(&seen.loads).insert(file.path.clone(), loads);
         } else if let Some(bytes) = &text
             && !precache::NOT_SAVED.contains(&file.path.as_str())
+            && !search::shards::is_index_file(&file.path)
         {
-            // The sitemap and the feed grow with the site and no page loads them: compressing
-            // them to measure a first visit would cost time for nothing.
+            // The sitemap, the feed and the search index grow with the site and no page loads
+            // them: compressing them to measure a first visit would cost time for nothing.
             first_loads.text(&file.path, bytes);
         }
         let accept = |file: OutputFile| {
@@ -513,11 +514,11 @@ fn run<S: Sink>(
             .map(|page| page.into_inner().unwrap_or_else(|e| e.into_inner()))
             .collect();
         timings.step("search", || {
-            for file in indexer.files(&pages) {
+            indexer.files(&pages).into_par_iter().for_each(|file| {
                 if let Err(d) = emit(file) {
                     lock(&found).push(d);
                 }
-            }
+            });
         });
     }
     let manifest = || {

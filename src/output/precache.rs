@@ -112,7 +112,7 @@ pub fn plan<'a>(files: &'a SiteFiles<'a>) -> Plan {
         for_unsaved.contains(path)
             || (!seen.contains(path)
                 && (path.ends_with(".css") || path.ends_with(".js"))
-                && !is_search_index(path))
+                && !crate::search::shards::is_index_file(path))
     });
     for path in rest.into_iter().chain(visited_only.iter().copied()) {
         if saved(path) && seen.insert(path) {
@@ -163,12 +163,6 @@ pub fn plan<'a>(files: &'a SiteFiles<'a>) -> Plan {
         });
     }
     plan
-}
-
-/// Whether `path` is a part of the search index.
-fn is_search_index(path: &str) -> bool {
-    path.strip_prefix(crate::search::shards::FOLDER)
-        .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// The site's 404 page.

@@ -75,16 +75,23 @@ pub struct Indexing<'a> {
 impl Page {
     /// The share of the document at `url` titled `title` whose body's text is `text`.
     pub fn of(url: &str, title: &str, text: &SearchText, indexing: Indexing<'_>) -> Self {
-        let mut scores: HashMap<(String, u16), Score> = HashMap::new();
-        let mut words: HashMap<String, String> = HashMap::new();
+        // Each distinct word is stemmed and allocated once; scores are keyed by its number.
+        let mut vocabulary: HashMap<String, u32> = HashMap::new();
+        let mut stems: Vec<(String, String)> = Vec::new();
+        let mut scores: HashMap<(u32, u16), Score> = HashMap::new();
         let language = indexing.language;
         let mut add = |text: &str, part: u16, field: Field| {
             language.each_word(text, |word| {
-                let stem = language.stem(word);
-                if stem != word && !words.contains_key(word) {
-                    words.insert(word.to_owned(), stem.clone().into_owned());
-                }
-                let score = scores.entry((stem.into_owned(), part)).or_default();
+                let number = match vocabulary.get(word) {
+                    Some(&number) => number,
+                    None => {
+                        let number = stems.len() as u32;
+                        stems.push((word.to_owned(), language.stem(word).into_owned()));
+                        vocabulary.insert(word.to_owned(), number);
+                        number
+                    }
+                };
+                let score = scores.entry((number, part)).or_default();
                 match field {
                     Field::Title => score.field = score.field.max(TITLE_WEIGHT),
                     Field::Heading => score.field = score.field.max(HEADING_WEIGHT),
@@ -112,18 +119,26 @@ impl Page {
         if parts.is_empty() {
             parts.push(Part::default());
         }
-        let mut hits: Vec<Hit> = scores
+        // Two words of one stem in one part count as the stem's best field and their body hits.
+        let mut merged: HashMap<(&str, u16), Score> = HashMap::with_capacity(scores.len());
+        for ((number, part), score) in scores {
+            let merged = merged.entry((&stems[number as usize].1, part)).or_default();
+            merged.field = merged.field.max(score.field);
+            merged.body = (merged.body + score.body).min(MOST_BODY_HITS);
+        }
+        let mut hits: Vec<Hit> = merged
             .into_iter()
             .map(|((stem, part), score)| Hit {
-                stem: stem.into_boxed_str(),
+                stem: stem.into(),
                 part,
                 score: score.field + score.body,
             })
             .collect();
         hits.sort_unstable_by(|a, b| (&a.stem, a.part).cmp(&(&b.stem, b.part)));
-        let mut words: Vec<(Box<str>, Box<str>)> = words
-            .into_iter()
-            .map(|(word, stem)| (word.into_boxed_str(), stem.into_boxed_str()))
+        let mut words: Vec<(Box<str>, Box<str>)> = stems
+            .iter()
+            .filter(|(word, stem)| word != stem)
+            .map(|(word, stem)| (word.as_str().into(), stem.as_str().into()))
             .collect();
         words.sort_unstable();
         Self {

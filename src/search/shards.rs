@@ -18,6 +18,12 @@ use crate::output::OutputFile;
 
 /// The folder of the index below the output.
 pub const FOLDER: &str = "search";
+/// Whether `path` (below the output) is a part of the index.
+pub fn is_index_file(path: &str) -> bool {
+    path.strip_prefix(FOLDER)
+        .is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// A stem's postings are cut to its best this many: a word on every page of a large site says
 /// little, and would make its shard as large as the site.
 pub const MOST_POSTINGS: usize = 1_000;

@@ -7,8 +7,7 @@
 //! one stemmer in play is this one.
 
 use rust_stemmers::{Algorithm, Stemmer};
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// Shorter words are not indexed (single letters find everything).
 pub const SHORTEST: usize = 2;
@@ -100,11 +99,19 @@ impl Language {
             }
             word.clear();
         };
-        for c in text.nfd().filter(|&c| !is_combining_mark(c)) {
+        // Most text is ASCII: only other characters are decomposed (NFD), to drop their marks.
+        let mut letter = |c: char, word: &mut String| {
             if c.is_alphanumeric() {
                 word.extend(c.to_lowercase());
-            } else if !word.is_empty() {
-                flush(&mut word);
+            } else if !is_combining_mark(c) && !word.is_empty() {
+                flush(word);
+            }
+        };
+        for c in text.chars() {
+            if c.is_ascii() {
+                letter(c.to_ascii_lowercase(), &mut word);
+            } else {
+                decompose_canonical(c, |part| letter(part, &mut word));
             }
         }
         if !word.is_empty() {
