@@ -100,18 +100,26 @@ impl Language {
             word.clear();
         };
         // Most text is ASCII: only other characters are decomposed (NFD), to drop their marks.
-        let mut letter = |c: char, word: &mut String| {
-            if c.is_alphanumeric() {
-                word.extend(c.to_lowercase());
-            } else if !is_combining_mark(c) && !word.is_empty() {
-                flush(word);
-            }
-        };
+        let mut decomposed = String::new();
         for c in text.chars() {
+            if c.is_ascii_alphanumeric() {
+                word.push(c.to_ascii_lowercase());
+                continue;
+            }
             if c.is_ascii() {
-                letter(c.to_ascii_lowercase(), &mut word);
-            } else {
-                decompose_canonical(c, |part| letter(part, &mut word));
+                if !word.is_empty() {
+                    flush(&mut word);
+                }
+                continue;
+            }
+            decomposed.clear();
+            decompose_canonical(c, |part| decomposed.push(part));
+            for part in decomposed.chars() {
+                if part.is_alphanumeric() {
+                    word.extend(part.to_lowercase());
+                } else if !is_combining_mark(part) && !word.is_empty() {
+                    flush(&mut word);
+                }
             }
         }
         if !word.is_empty() {
