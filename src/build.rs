@@ -21,6 +21,7 @@ use crate::output::{
     self, OutputFile, Sink, assets::Assets, compress, feeds, lock, offline, precache,
 };
 use crate::render::{self, RenderInput};
+use crate::search;
 use crate::theme::Theme;
 use crate::urls::LinkStyle;
 
@@ -385,9 +386,10 @@ fn run<S: Sink>(
             lock(&seen.loads).insert(file.path.clone(), loads);
         } else if let Some(bytes) = &text
             && !precache::NOT_SAVED.contains(&file.path.as_str())
+            && !search::shards::is_index_file(&file.path)
         {
-            // The sitemap and the feed grow with the site and no page loads them: compressing
-            // them to measure a first visit would cost time for nothing.
+            // The sitemap, the feed and the search index grow with the site and no page loads
+            // them: compressing them to measure a first visit would cost time for nothing.
             first_loads.text(&file.path, bytes);
         }
         let accept = |file: OutputFile| {
@@ -458,9 +460,19 @@ fn run<S: Sink>(
         .enumerate()
         .map(|(i, &id)| (id, i))
         .collect();
+    // Each page's share of the search index is taken from its body as it renders.
+    let indexer = search::Indexer::new(&config);
+    let searched: Vec<Mutex<search::Page>> = match indexer {
+        Some(_) => documents.iter().map(|_| Mutex::default()).collect(),
+        None => Vec::new(),
+    };
     let body_of = |id: DocId| {
-        let body = markdown.render(site.document(id), id);
+        let doc = site.document(id);
+        let body = markdown.render(doc, id);
         if let Some(&i) = index.get(&id) {
+            if let (Some(indexer), Some(page)) = (&indexer, searched.get(i)) {
+                *lock(page) = indexer.page(&doc.url, &doc.meta.title, &body.search);
+            }
             *lock(&checked[i]) = Rendered {
                 anchors: body.anchors.clone(),
                 anchor_checks: body.anchor_checks.clone(),
@@ -499,6 +511,19 @@ fn run<S: Sink>(
             }
         }
     });
+    if let Some(indexer) = &indexer {
+        let pages: Vec<search::Page> = searched
+            .into_iter()
+            .map(|page| page.into_inner().unwrap_or_else(|e| e.into_inner()))
+            .collect();
+        timings.step("search", || {
+            indexer.files(&pages).into_par_iter().for_each(|file| {
+                if let Err(d) = emit(file, None) {
+                    lock(&found).push(d);
+                }
+            });
+        });
+    }
     let manifest = || {
         OutputFile::new(
             offline::MANIFEST.into(),
@@ -632,9 +657,14 @@ impl Seen {
     }
 }
 
-/// The assets plumb supplies: the checklist and offline scripts, the highlighting stylesheet.
+/// The assets plumb supplies: the checklist, offline and search scripts, the highlighting
+/// stylesheet.
 fn built_in_assets(config: &Config) -> Vec<(String, String)> {
-    vec![
+    let search = config
+        .search
+        .enabled
+        .then(|| ("search.js".to_owned(), output::assets::SEARCH_JS.to_owned()));
+    let mut assets = vec![
         (
             "checklist.js".to_owned(),
             output::assets::CHECKLIST_JS.to_owned(),
@@ -647,7 +677,9 @@ fn built_in_assets(config: &Config) -> Vec<(String, String)> {
             "syntax.css".to_owned(),
             markdown::highlight::stylesheet(&config.highlight_theme, &config.highlight_theme_dark),
         ),
-    ]
+    ];
+    assets.extend(search);
+    assets
 }
 
 /// Each checklist's form, rendered once through the theme's `checklist.html`, with its links

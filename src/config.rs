@@ -52,6 +52,9 @@ pub struct SiteToml {
     /// The web app manifest's settings.
     #[serde(default)]
     pub manifest: ManifestToml,
+    /// Site search: what is indexed and the words of the search field.
+    #[serde(default)]
+    pub search: SearchToml,
     /// Where a page's source can be edited: the page's path below `content/` is appended
     /// (`https://github.com/me/guide/edit/main/content/`). The theme then offers
     /// "Suggest a change".
@@ -104,6 +107,60 @@ impl Default for ManifestToml {
 
 fn yes() -> bool {
     true
+}
+
+/// The `[search]` table of `site.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchToml {
+    /// Write a search index and offer a search field in the header.
+    pub enabled: bool,
+    /// Search the text of code blocks too (inline code always is).
+    pub include_code: bool,
+    /// How many results are shown at most, from 1 to 50.
+    pub results: Spanned<i64>,
+}
+
+impl Default for SearchToml {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            include_code: false,
+            results: Spanned::new(0..0, 8),
+        }
+    }
+}
+
+/// What search indexes and says, checked.
+#[derive(Debug, Clone)]
+pub struct Search {
+    pub enabled: bool,
+    pub include_code: bool,
+    pub results: usize,
+}
+
+/// The most results a search may show (`results` in `[search]`).
+const MOST_RESULTS: i64 = 50;
+
+impl Search {
+    /// Checks the `[search]` table: `results` within 1..=50.
+    fn resolve(raw: SearchToml, source: &Source, diagnostics: &mut Diagnostics) -> Self {
+        let results = *raw.results.get_ref();
+        if !(1..=MOST_RESULTS).contains(&results) {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "`results` is {results}: search shows 1 to {MOST_RESULTS} results"
+                ))
+                .at(source, raw.results.span())
+                .with_hint("write a number from 1 to 50, such as `results = 8`"),
+            );
+        }
+        Self {
+            enabled: raw.enabled,
+            include_code: raw.include_code,
+            results: results.clamp(1, MOST_RESULTS) as usize,
+        }
+    }
 }
 
 /// `offline = false`, or the `[offline]` table of `site.toml`.
@@ -360,6 +417,7 @@ pub struct Config {
     pub offline: bool,
     /// What is saved for offline use, and the compressed copies written beside text files.
     pub offline_policy: Offline,
+    pub search: Search,
     pub external_resources: ExternalResources,
     pub manifest: ManifestToml,
     pub edit_url: Option<String>,
@@ -375,7 +433,7 @@ pub const FOREIGN_KEYS: &[(&str, &str)] = &[
     ),
     (
         "build_search_index",
-        "plumb builds no search index: remove the key",
+        "plumb builds its search index unless `[search]` says `enabled = false`: remove the key",
     ),
     (
         "generate_feeds",
@@ -445,6 +503,7 @@ impl Config {
                 ("", toml_input::fields_of::<SiteToml>()),
                 ("markdown", toml_input::fields_of::<MarkdownToml>()),
                 ("manifest", toml_input::fields_of::<ManifestToml>()),
+                ("search", toml_input::fields_of::<SearchToml>()),
             ],
             foreign: FOREIGN_KEYS,
         };
@@ -507,6 +566,7 @@ impl Config {
                 diagnostics.extend(errors);
                 Vec::new()
             });
+        let search = Search::resolve(raw.search, source, &mut diagnostics);
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
@@ -535,6 +595,7 @@ impl Config {
             strict: options.strict || raw.strict,
             offline: enabled && !options.preview,
             offline_policy,
+            search,
             external_resources: raw.external_resources,
             manifest: raw.manifest,
             edit_url: raw.edit_url,
@@ -749,6 +810,37 @@ mod tests {
         );
         let err = load(&format!("{base}budgett = '1 MB'\n")).unwrap_err();
         assert!(err.contains("did you mean `budget`?"), "{err}");
+    }
+
+    #[test]
+    fn search_is_on_unless_turned_off() {
+        let base = "title = 't'\nbase_url = 'https://e.org/'\n";
+        let config = load(base).unwrap();
+        assert!(config.search.enabled && !config.search.include_code);
+        assert_eq!(config.search.results, 8);
+        let config = load(&format!(
+            "{base}[search]\nenabled = false\ninclude_code = true\nresults = 3\n"
+        ))
+        .unwrap();
+        assert!(!config.search.enabled && config.search.include_code);
+        assert_eq!(config.search.results, 3);
+    }
+
+    #[test]
+    fn bad_search_values_are_located() {
+        let base = "title = 't'\nbase_url = 'https://e.org/'\n[search]\n";
+        let err = load(&format!("{base}results = 0\n")).unwrap_err();
+        assert!(
+            err.starts_with("site.toml:4:11: error: `results` is 0: search shows 1 to 50 results"),
+            "{err}"
+        );
+        let err = load(&format!("{base}enabled = 'yes'\n")).unwrap_err();
+        assert!(
+            err.starts_with("site.toml:4:11: error: invalid type"),
+            "{err}"
+        );
+        let err = load(&format!("{base}include_cod = true\n")).unwrap_err();
+        assert!(err.contains("did you mean `include_code`?"), "{err}");
     }
 
     #[test]

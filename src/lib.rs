@@ -16,6 +16,7 @@ pub mod init;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod theme;
 mod toml_input;

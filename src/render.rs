@@ -192,6 +192,10 @@ impl Shared {
             "language": language_tag(config, &language.code),
             "offline": config.offline,
             "offline_text": offline_text(input, &language.code),
+            "search": {
+                "enabled": config.search.enabled,
+                "results": config.search.results,
+            },
             "extra": config.extra,
             })
         };

@@ -261,8 +261,8 @@ fn a_changed_page_changes_only_its_revision() {
         .collect();
     assert_eq!(
         changed,
-        ["guide/first/"],
-        "only the changed page's revision"
+        ["guide/first/", "search/docs-0.js", "search/terms-all.js"],
+        "only the changed page's revision, and those of the search index's parts with its words"
     );
 }
 

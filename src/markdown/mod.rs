@@ -10,6 +10,7 @@
 mod callouts;
 pub mod highlight;
 mod math;
+pub mod search_text;
 pub mod shortcodes;
 mod toc;
 
@@ -22,6 +23,7 @@ use crate::content::paths::resolve as paths_resolve;
 use crate::content::{DocId, Document, summary};
 use crate::diagnostic::{Diagnostic, suggest};
 pub use highlight::Highlighter;
+pub use search_text::SearchText;
 pub use shortcodes::{NoShortcodes, Shortcodes};
 use toc::HeadingIds;
 pub use toc::TocEntry;
@@ -59,6 +61,8 @@ pub struct Rendered {
     pub has_code: bool,
     pub anchor_checks: Vec<AnchorCheck>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The body's text part by part, for the search index.
+    pub search: SearchText,
 }
 
 /// A link to `#anchor` in `target`, to check once every page is rendered.
@@ -152,6 +156,14 @@ pub fn render(doc: &Document, this: DocId, cx: &RenderContext<'_>) -> Rendered {
             .find(summary::MORE)
             .map(|end| rendered.html[..end].trim_end().to_owned());
     }
+    let placeholders = cut.is_some();
+    rendered.search.finish(|text| {
+        if placeholders {
+            shortcodes::without_placeholders(text)
+        } else {
+            text.to_owned()
+        }
+    });
     rendered.toc = toc::nest(flat_toc);
     rendered.anchors = ids.into_set();
     // A build holds every body until its page renders: a string grown by doubling would
@@ -215,6 +227,9 @@ impl<'a> State<'a, '_> {
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
         if !matches!(event, Event::Text(_) | Event::Code(_)) {
             self.in_word = false;
+            if self.heading.is_none() && self.code.is_none() {
+                self.rendered.search.gap();
+            }
         }
         if let Some(code) = &mut self.code {
             match event {
@@ -296,8 +311,9 @@ impl<'a> State<'a, '_> {
             }
             Event::Text(ref text) | Event::Code(ref text) => {
                 self.count_words(text);
-                if let Some(heading) = &mut self.heading {
-                    heading.text.push_str(text);
+                match &mut self.heading {
+                    Some(heading) => heading.text.push_str(text),
+                    None => self.rendered.search.text(text),
                 }
                 if let Some(paragraph) = &mut self.paragraph {
                     paragraph.push_str(text);
@@ -368,6 +384,7 @@ impl<'a> State<'a, '_> {
             return;
         };
         let id = self.ids.assign(id.as_deref(), text.trim());
+        self.rendered.search.heading(&id, text.trim());
         self.flat_toc.push(TocEntry {
             level: level as u8,
             id: id.clone(),
@@ -390,6 +407,7 @@ impl<'a> State<'a, '_> {
             return self.embed_checklist(code);
         }
         self.rendered.has_code = true;
+        self.rendered.search.code(&code.text);
         let html = match self.cx.highlighter.highlight(&code.info, &code.text) {
             highlight::Highlighted::Html(html) => html,
             highlight::Highlighted::UnknownLanguage(html) => {

@@ -19,6 +19,9 @@ pub const CHECKLIST_JS: &str = include_str!("../assets/checklist.js");
 /// The script that registers the service worker and offers reloads for new versions.
 pub const OFFLINE_JS: &str = include_str!("../assets/offline.js");
 
+/// The search field's script: loads the index part by part and shows results.
+pub const SEARCH_JS: &str = include_str!("../assets/search.js");
+
 /// Built-in and static files, and the fingerprinted URL of each CSS and JS file.
 #[derive(Debug, Default)]
 pub struct Assets {

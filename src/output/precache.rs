@@ -4,7 +4,7 @@
 //! The order is the reader's: the checklists' pages first (the guide's reason to exist), the
 //! 404 page (shown offline for pages not saved), then every page in reading order (sections depth first, each followed by its pages), each page
 //! followed by the files it loads that no earlier page loaded; then whatever no page loads
-//! (the 404 page, pictures linked but not shown). The worker itself saves the page being read
+//! (the 404 page, the search index's parts, pictures linked but not shown). The worker itself saves the page being read
 //! before all of these.
 //!
 //! Never saved: the feed, the sitemap and `robots.txt` (machines read them, not readers), pages
@@ -99,7 +99,8 @@ pub fn plan<'a>(files: &'a SiteFiles<'a>) -> Plan {
     }
     // What only unsaved pages load (the highlighting stylesheet of an excluded page of code),
     // and scripts and styles no page loads, are saved if the reader happens to open them,
-    // never ahead.
+    // never ahead; but the search index's parts, which the search script loads, are saved
+    // ahead like the pages, so search works offline.
     let for_unsaved: HashSet<&str> = files
         .loads
         .iter()
@@ -111,7 +112,9 @@ pub fn plan<'a>(files: &'a SiteFiles<'a>) -> Plan {
     rest.sort_unstable();
     let (visited_only, rest): (Vec<&str>, Vec<&str>) = rest.into_iter().partition(|path| {
         for_unsaved.contains(path)
-            || (!seen.contains(path) && (path.ends_with(".css") || path.ends_with(".js")))
+            || (!seen.contains(path)
+                && (path.ends_with(".css") || path.ends_with(".js"))
+                && !crate::search::shards::is_index_file(path))
     });
     for path in rest.into_iter().chain(visited_only.iter().copied()) {
         if saved(path) && seen.insert(path) {
@@ -294,6 +297,30 @@ mod tests {
             ]
         );
         assert_eq!((plan.ahead_bytes, plan.ahead_pages, plan.pages), (70, 4, 4));
+    }
+
+    #[test]
+    fn the_search_index_is_saved_ahead_though_no_page_loads_it() {
+        let records = [
+            record("index.html", 10),
+            record("search.js", 10),
+            record("search/index.js", 10),
+            record("search/terms-all.js", 10),
+            record("unused.js", 10),
+        ];
+        check(
+            &records,
+            &[("index.html", &["search.js"])],
+            &[],
+            1 << 20,
+            &[
+                "index.html",
+                "search.js",
+                "search/index.js",
+                "search/terms-all.js",
+                "unused.js (visited)",
+            ],
+        );
     }
 
     #[test]

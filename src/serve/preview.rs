@@ -18,6 +18,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Embeds, Highlighter, Links, RenderContext, Rendered};
 use crate::output::{Contents, OutputFile, feeds};
 use crate::render::{self, RenderInput, Shared, SlowPages};
+use crate::search;
 use crate::theme::Theme;
 use crate::urls::LinkStyle;
 
@@ -59,6 +60,9 @@ struct Compiled {
     embeds: Embeds,
     links: Links,
     checklist_url: Option<String>,
+    /// Each document's share of the search index (in the order of `Site::documents`), when
+    /// the site has search: a page's edit replaces its share and writes the index again.
+    search: Option<(search::Indexer, Vec<search::Page>)>,
     /// Per document, in the order of `Site::documents`: anchors and anchor links (no HTML).
     bodies: Vec<Rendered>,
     /// The assets' URLs, for a theme read again.
@@ -294,6 +298,20 @@ impl Preview {
             let (path, bytes) = shared_bytes(file).map_err(Diagnostics::from)?;
             files.insert(path, bytes);
         }
+        let search = search::Indexer::new(&config).map(|indexer| {
+            let pages: Vec<search::Page> = site
+                .documents()
+                .zip(&rendered)
+                .map(|((_, doc), body)| indexer.page(&doc.url, &doc.meta.title, &body.search))
+                .collect();
+            (indexer, pages)
+        });
+        if let Some((indexer, pages)) = &search {
+            for file in indexer.files(pages) {
+                let (path, bytes) = shared_bytes(file).map_err(Diagnostics::from)?;
+                files.insert(path, bytes);
+            }
+        }
         let links = links_of(&site);
         diagnostics.extend(found.into_inner().unwrap_or_else(|e| e.into_inner()));
         diagnostics.sort();
@@ -307,6 +325,7 @@ impl Preview {
             embeds,
             links,
             checklist_url,
+            search,
             bodies: rendered,
             asset_urls,
             site,
@@ -374,6 +393,14 @@ impl Preview {
             checklist_url: c.checklist_url.as_deref(),
             slow_pages: Some(&slow_pages),
         };
+        if let Some((indexer, pages)) = &mut c.search {
+            let doc = c.site.document(id);
+            pages[index] = indexer.page(&doc.url, &doc.meta.title, &body.search);
+            for file in indexer.files(pages) {
+                let (path, bytes) = bytes_of(file).map_err(Diagnostics::from)?;
+                self.files.insert(path, bytes);
+            }
+        }
         body.diagnostics.clear();
         let page =
             render::render_document(&input, &c.shared, id, body).map_err(Diagnostics::from)?;

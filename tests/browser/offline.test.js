@@ -679,7 +679,7 @@ test("weak signal: cut 1.5 s after the first page loads, that page and the check
 // An update over the slow link: only the changed page and the worker travel. The status words
 // come from site.toml (here in Spanish).
 
-test("update: after one page changes, the new worker downloads that page and itself, not the site", async () => {
+test("update: after one page changes, the new worker downloads that page, the search index parts with its words and itself, not the site", async () => {
   const dir = tempDir("update");
   const root = copyFixture("basic", dir);
   const out = path.join(dir, "out");
@@ -707,7 +707,8 @@ test("update: after one page changes, the new worker downloads that page and its
     plumb(["build", "--root", root, "--output-dir", out]);
     const after = workerInfo(fs.readFileSync(path.join(out, "sw.js"), "utf8"));
     const changed = after.entries.filter((e, i) => e.revision !== before.entries[i].revision).map((e) => e.url);
-    assert.deepEqual(changed, ["guide/first/"], "one file changed");
+    const INDEX_PARTS = ["search/docs-0.js", "search/terms-all.js"];
+    assert.deepEqual(changed, ["guide/first/", ...INDEX_PARTS], "one page changed, and the search index parts with its words");
 
     const from = server.requests.length;
     await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
@@ -715,7 +716,8 @@ test("update: after one page changes, the new worker downloads that page and its
     await notice.waitFor({ state: "visible", timeout: 20000 });
     assert.equal((await notice.textContent()).trim(), "Hay una versión nueva de esta guía. Recargar", "the offer in the site's words");
     const downloaded = server.requests.slice(from).filter((r) => r.status === 200).map((r) => r.path);
-    assert.deepEqual(downloaded.sort(), ["/guide/first/", "/sw.js"], "the update downloaded the changed page and the worker");
+    assert.deepEqual(downloaded.sort(), ["/guide/first/", ...INDEX_PARTS.map((p) => "/" + p), "/sw.js"],
+      "the update downloaded the changed page, the changed index parts and the worker");
     const newCache = await cachedRevisions(page, after.cache);
     assert.deepEqual(after.files.filter((f) => newCache[new URL(f, server.url).href] !== after.entries.find((e) => e.url === f).revision), [],
       "the new build's cache is complete, every file at its new revision");
