@@ -704,7 +704,7 @@ fn compile_embeds(
     let mut embeds = Embeds::new();
     for (checklist, source) in checklists {
         let urls =
-            match checklist::resolve_links(checklist, source, &content_relative(source), &pages) {
+            match checklist::resolve_links(checklist, source, &checklist::content_path(source), &pages) {
                 Ok(urls) => urls,
                 Err(errors) => {
                     diagnostics.extend(errors);
@@ -804,21 +804,9 @@ fn merged(earlier: &Diagnostics, errors: Diagnostics) -> Diagnostics {
     all
 }
 
-/// The path of a content file under `content/`, with `/` between folders.
-fn content_relative(source: &Source) -> String {
-    source
-        .path
-        .strip_prefix("content")
-        .unwrap_or(&source.path)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 /// The page of a checklist, placed by its criteria file's path.
 fn checklist_document(checklist: &Checklist, source: &Source) -> Document {
-    let relative_path = content_relative(source);
+    let relative_path = checklist::content_path(source);
     Document {
         source: source.clone(),
         url: content::paths::url_of(&relative_path, None),

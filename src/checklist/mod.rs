@@ -255,8 +255,8 @@ pub fn parse_translation(
     Ok((validate::validate(raw, original)?, warnings))
 }
 
-/// The path of a criteria file below `content/`.
-fn content_path(source: &Source) -> String {
+/// The path of a criteria file below `content/`, with `/` between folders.
+pub(crate) fn content_path(source: &Source) -> String {
     source
         .path
         .strip_prefix("content")

@@ -68,9 +68,9 @@ test("answers given in English are there in Spanish, with the same result", asyn
     assert.equal(spanish.overall, english.overall, "the same overall score");
     assert.notEqual(spanish.verdict, english.verdict, "the verdict is in Spanish");
     const report = await page.locator(".checklist-report").textContent();
-    assert.match(report, /Su resultado/);
+    assert.match(report, /Tu resultado/);
     assert.doesNotMatch(report, /Your result|out of 100/);
-    assert.match(await page.locator(".checklist-result").textContent(), /Su resultado está listo/);
+    assert.match(await page.locator(".checklist-result").textContent(), /Tu resultado está listo/);
     guard.check();
   } finally {
     await context.close();

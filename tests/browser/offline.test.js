@@ -60,9 +60,13 @@ function workerInfo(swText) {
   const cache = /const CACHE = "plumb-" \+ "([0-9a-f]+)";/.exec(swText);
   const list = /const FILES = (\[.*\]);/.exec(swText);
   const unsaved = /const UNSAVED = (\[.*\]);/.exec(swText);
-  assert.ok(cache && list && unsaved, "sw.js names its cache and lists its files");
+  const languages = /const LANGUAGES = (\[.*\]);/.exec(swText);
+  assert.ok(cache && list && unsaved && languages, "sw.js names its cache and lists its files");
   const entries = JSON.parse(list[1]).map(([url, revision, bytes, page]) => ({ url, revision, bytes, page: page === 1 }));
-  return { cache: "plumb-" + cache[1], entries, files: entries.map((e) => e.url), unsaved: JSON.parse(unsaved[1]) };
+  // A reader of the default language saves ahead every file but the other languages' pages.
+  const otherLanguage = (url) => JSON.parse(languages[1]).some((folder) => url.startsWith(folder));
+  const files = entries.filter((e) => !e.page || !otherLanguage(e.url)).map((e) => e.url);
+  return { cache: "plumb-" + cache[1], entries, files, all: entries.map((e) => e.url), unsaved: JSON.parse(unsaved[1]) };
 }
 
 // The file on disk a precache URL stands for ("guide/" -> guide/index.html, "./" -> index.html).
@@ -211,13 +215,15 @@ async function settle(page) {
 
 test("shipped guide: after one visit every page, the checklist and the 404 page work offline", async (t) => {
   const out = buildGuide();
-  const { cache, files } = workerInfo(fs.readFileSync(path.join(out, "sw.js"), "utf8"));
+  const { cache, files, all } = workerInfo(fs.readFileSync(path.join(out, "sw.js"), "utf8"));
   const sitemap = Array.from(fs.readFileSync(path.join(out, "sitemap.xml"), "utf8").matchAll(/<loc>([^<]+)<\/loc>/g), (m) => decodeHtml(m[1]));
   assert.ok(sitemap.length >= 10, "the sitemap lists the guide's pages: " + sitemap.length);
   // The guide excludes nothing: every page is saved ahead.
-  const excluded = sitemap.filter((loc) => !files.includes(new URL(loc).pathname.slice(1) || "./"));
+  const excluded = sitemap.filter((loc) => !all.includes(new URL(loc).pathname.slice(1) || "./"));
   assert.deepEqual(excluded.map((loc) => new URL(loc).pathname), [], "pages not saved");
-  const locs = sitemap.filter((loc) => !excluded.includes(loc));
+  // A reader of the English pages saves them ahead; the Spanish ones are saved as opened.
+  const locs = sitemap.filter((loc) => files.includes(new URL(loc).pathname.slice(1) || "./"));
+  assert.ok(locs.length >= 10 && locs.length < sitemap.length, `the English pages: ${locs.length} of ${sitemap.length}`);
   assert.ok(files.includes("404.html") && files.includes("./"), "the worker precaches the home and 404 pages");
 
   const server = await serve(out);
@@ -557,7 +563,7 @@ test("file:// portable build: click through home, two articles and the checklist
 
 test("the shipped guide saves ahead every file readers need, and the summary says how much", () => {
   const out = buildGuide();
-  const { entries, files, unsaved } = workerInfo(fs.readFileSync(path.join(out, "sw.js"), "utf8"));
+  const { entries, all: files, unsaved } = workerInfo(fs.readFileSync(path.join(out, "sw.js"), "utf8"));
   for (const entry of entries) {
     assert.equal(entry.bytes, fs.statSync(fileOf(out, entry.url)).size, "the listed size of " + entry.url);
   }
@@ -573,9 +579,9 @@ test("the shipped guide saves ahead every file readers need, and the summary say
   // plumb's own marker file (.plumb-build) is not part of the site.
   const notAhead = onDisk.filter((f) => !listed.has(f) && !path.basename(f).startsWith(".plumb")).sort();
   assert.deepEqual(notAhead.filter((f) => !/^syntax\.[0-9a-f]+\.css$/.test(f)),
-    ["atom.xml", "robots.txt", "sitemap.xml", "sw.js"],
+    ["atom.xml", "es/atom.xml", "robots.txt", "sitemap.xml", "sw.js"],
     "saved ahead: every output file but the machines' files, the unused stylesheet and the worker");
-  assert.deepEqual(unsaved, ["atom.xml", "robots.txt", "sitemap.xml"], "never saved");
+  assert.deepEqual(unsaved, ["atom.xml", "es/atom.xml", "robots.txt", "sitemap.xml"], "never saved");
   assert.equal(notAhead.filter((f) => /^syntax\./.test(f)).length, 1,
     "the highlighting stylesheet, which no page of the guide loads, is saved only if a reader opens it");
   console.log(`# shipped guide saved ahead: ${files.length} files, ${total} bytes`);
