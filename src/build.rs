@@ -703,14 +703,18 @@ fn compile_embeds(
         .collect();
     let mut embeds = Embeds::new();
     for (checklist, source) in checklists {
-        let urls =
-            match checklist::resolve_links(checklist, source, &checklist::content_path(source), &pages) {
-                Ok(urls) => urls,
-                Err(errors) => {
-                    diagnostics.extend(errors);
-                    continue;
-                }
-            };
+        let urls = match checklist::resolve_links(
+            checklist,
+            source,
+            &checklist::content_path(source),
+            &pages,
+        ) {
+            Ok(urls) => urls,
+            Err(errors) => {
+                diagnostics.extend(errors);
+                continue;
+            }
+        };
         let language = checklist::language_of(source);
         let mut context = checklist::template_context(checklist, &urls);
         let lang = language.as_deref().unwrap_or(&config.language);
