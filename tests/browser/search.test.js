@@ -63,6 +63,9 @@ const violations = (page) => page.evaluate(() => window.cspViolations);
 // Types `query` in the search field and waits for the status to say what was found.
 async function search(page, query) {
   const field = page.getByRole("searchbox", { name: "Search" });
+  // Empty first, so the status read below answers this query, not the one before.
+  await field.fill("");
+  await page.waitForFunction(() => document.querySelector("[data-search-status]").textContent === "", null, { timeout: 10000 });
   await field.fill(query);
   await page.waitForFunction(() => document.querySelector("[data-search-status]").textContent !== "", null, { timeout: 10000 });
   return page.evaluate(() => ({
