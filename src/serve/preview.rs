@@ -95,7 +95,8 @@ impl Preview {
         }
     }
 
-    /// Calls `early` in each full rebuild once the plan's open pages are rendered.
+    /// Calls `early` in each full rebuild, and in each page edit, once the plan's open pages are
+    /// rendered (before the search index is written again).
     pub fn on_first_pages(&mut self, early: Early) {
         self.early = Some(early);
     }
@@ -393,19 +394,27 @@ impl Preview {
             checklist_url: c.checklist_url.as_deref(),
             slow_pages: Some(&slow_pages),
         };
-        if let Some((indexer, pages)) = &mut c.search {
+        let search_page = c.search.as_ref().map(|(indexer, _)| {
             let doc = c.site.document(id);
-            pages[index] = indexer.page(&doc.url, &doc.meta.title, &body.search);
+            indexer.page(&doc.url, &doc.meta.title, &body.search)
+        });
+        body.diagnostics.clear();
+        let page =
+            render::render_document(&input, &c.shared, id, body).map_err(Diagnostics::from)?;
+        let (path, bytes) = bytes_of(page.file).map_err(Diagnostics::from)?;
+        let open = self.first.contains(&path);
+        self.files.insert(path, bytes);
+        // The open page shows its edit now; the search index, written again below, follows.
+        if open && let Some(early) = self.early.as_mut() {
+            early(&self.files);
+        }
+        if let (Some((indexer, pages)), Some(search_page)) = (&mut c.search, search_page) {
+            pages[index] = search_page;
             for file in indexer.files(pages) {
                 let (path, bytes) = bytes_of(file).map_err(Diagnostics::from)?;
                 self.files.insert(path, bytes);
             }
         }
-        body.diagnostics.clear();
-        let page =
-            render::render_document(&input, &c.shared, id, body).map_err(Diagnostics::from)?;
-        let (path, bytes) = bytes_of(page.file).map_err(Diagnostics::from)?;
-        self.files.insert(path, bytes);
         Ok(Page::Rebuilt)
     }
 
