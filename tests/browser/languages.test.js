@@ -9,10 +9,8 @@ const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
 const { execFileSync, spawnSync } = require("node:child_process");
-const { REPO, PLUMB_BIN, copyFixture, serve, launch, watch, cleanup } = require("./lib.js");
+const { REPO, PLUMB_BIN, copyFixture, serve, launch, watch, cleanup, axeViolations } = require("./lib.js");
 
-const AXE_SOURCE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 const ANSWERS = { hours: "both", refuse: "yes", costs: "me", apps: "several", switch: "limited", penalty: "no" };
 
 let server, browser, out;
@@ -86,11 +84,7 @@ test("Spanish pages pass axe at 360 px", async () => {
     for (const rel of ["es/", "es/guide/pay/", "es/checklists/demo/", "guide/hours/"]) {
       const res = await page.goto(server.url + rel);
       assert.equal(res.status(), 200, rel);
-      await page.evaluate(AXE_SOURCE);
-      const violations = await page.evaluate(async (tags) => {
-        const r = await window.axe.run(document, { runOnly: { type: "tag", values: tags } });
-        return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-      }, AXE_TAGS);
+      const violations = await axeViolations(page);
       found.push(...violations.map((v) => `${rel}: ${v}`));
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(width <= 360, `${rel} scrolls sideways at 360 px (${width} px)`);

@@ -203,7 +203,20 @@ function watch(page, { notFound = null } = {}) {
   };
 }
 
-module.exports = { REPO, FIXTURES, PLUMB_BIN, CSP, buildFixture, serve, launch, watch, cleanup, tempDir };
+const AXE_SOURCE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+// axe-core's WCAG 2.2 AA violations on the page as it is now, one line each ("id: targets").
+// axe is injected with page.evaluate: a devtools evaluation, not subject to the page's CSP.
+async function axeViolations(page) {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async (tags) => {
+    const r = await window.axe.run(document, { runOnly: { type: "tag", values: tags } });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  }, AXE_TAGS);
+}
+
+module.exports = { REPO, FIXTURES, PLUMB_BIN, CSP, buildFixture, serve, launch, watch, cleanup, tempDir, axeViolations };
 
 // Copy a fixture site to a temp dir (removed by cleanup()), adding the plain test theme when the
 // fixture has no themes/, without building it: for `plumb serve`, which builds in memory.
