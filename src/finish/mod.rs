@@ -60,6 +60,7 @@ pub fn finish(path: String, html: &str, target: &Target<'_>) -> Result<Page, Dia
     let open_navs = Rc::new(Cell::new(0_usize));
     let state = RefCell::new(Pass {
         target,
+        html,
         lines: Lines::new(html),
         facts: Facts::default(),
         open_navs: Rc::clone(&open_navs),
@@ -68,6 +69,9 @@ pub fn finish(path: String, html: &str, target: &Target<'_>) -> Result<Page, Dia
     });
     let mut out = Vec::with_capacity(html.len() + html.len() / 16);
     let selectors = &*SELECTORS;
+    // Two handlers: one for `<nav>`s, one for every element. Reading each element's attributes
+    // once beats a selector per attribute (`[href]`, `[src]`...), whose matching and lookups
+    // cost more than the rest of the pass.
     let settings = Settings::new()
         .with_strict(false)
         .append_element_content_handler(handler(&selectors.nav, |el| {
@@ -79,21 +83,10 @@ pub fn finish(path: String, html: &str, target: &Target<'_>) -> Result<Page, Dia
                 Ok(())
             }))
         }))
-        .append_element_content_handler(handler(&selectors.id, |el| {
-            state.borrow_mut().id(el);
+        .append_element_content_handler(handler(&selectors.any, |el| {
+            state.borrow_mut().element(el);
             Ok(())
         }));
-    // One selector per attribute: elements with none of them (most of a page) cost no call.
-    let settings = attributes::URL_ATTRIBUTES.iter().zip(&selectors.urls).fold(
-        settings,
-        |settings, (&name, selector)| {
-            let state = &state;
-            settings.append_element_content_handler(handler(selector, move |el| {
-                state.borrow_mut().url_attribute(el, name);
-                Ok(())
-            }))
-        },
-    );
     let mut rewriter = HtmlRewriter::new(settings, |chunk: &[u8]| out.extend_from_slice(chunk));
     let written = rewriter
         .write(html.as_bytes())
@@ -113,9 +106,7 @@ pub fn finish(path: String, html: &str, target: &Target<'_>) -> Result<Page, Dia
 /// The pass's selectors, parsed once per process.
 struct Selectors {
     nav: Selector,
-    id: Selector,
-    /// `[href]`, `[src]`...: one per URL-bearing attribute, in the list's order.
-    urls: Vec<Selector>,
+    any: Selector,
 }
 
 static SELECTORS: LazyLock<Selectors> = LazyLock::new(|| {
@@ -125,11 +116,7 @@ static SELECTORS: LazyLock<Selectors> = LazyLock::new(|| {
     };
     Selectors {
         nav: parse("nav"),
-        id: parse("[id]"),
-        urls: attributes::URL_ATTRIBUTES
-            .iter()
-            .map(|name| parse(&format!("[{name}]")))
-            .collect(),
+        any: parse("*"),
     }
 });
 
@@ -147,6 +134,8 @@ fn handler<'h, 's>(
 /// The state of one page's pass.
 struct Pass<'t, 'a> {
     target: &'t Target<'a>,
+    /// The page as rendered, which the attributes' names are read from.
+    html: &'t str,
     lines: Lines<'t>,
     facts: Facts,
     /// `<nav>` elements open around the element being read.
@@ -157,54 +146,72 @@ struct Pass<'t, 'a> {
 }
 
 impl Pass<'_, '_> {
-    /// Records the `id` of `el`.
-    fn id(&mut self, el: &Element<'_, '_>) {
-        if let Some(id) = el.get_attribute("id") {
-            let at = self.lines.at(el.source_location().bytes().start);
-            self.facts.ids.push(Id {
-                name: unescape(&id),
-                at,
-            });
+    /// Records the id and writes and records the URLs of `el`, reading its attributes once.
+    fn element(&mut self, el: &mut Element<'_, '_>) {
+        let mut urls: Vec<(&'static str, String)> = Vec::new();
+        let mut rel = None;
+        let mut marked = false;
+        for attribute in el.attributes() {
+            // The name as the page spells it, borrowed: lol_html's lookups by name allocate.
+            let name = attribute
+                .name_source_location()
+                .and_then(|at| self.html.get(at.bytes()))
+                .unwrap_or_default();
+            if name.eq_ignore_ascii_case("id") {
+                let at = self.lines.at(el.source_location().bytes().start);
+                self.facts.ids.push(Id {
+                    name: unescape(&attribute.value()),
+                    at,
+                });
+            } else if name.eq_ignore_ascii_case("rel") {
+                rel = Some(attribute.value());
+            } else if name.eq_ignore_ascii_case(ARIA_CURRENT) {
+                marked = true;
+            } else if let Some(&known) = attributes::URL_ATTRIBUTES
+                .iter()
+                .find(|known| name.eq_ignore_ascii_case(known))
+            {
+                urls.push((known, attribute.value()));
+            }
         }
-    }
-
-    /// Writes and records the URLs of the attribute `name` of `el`.
-    fn url_attribute(&mut self, el: &mut Element<'_, '_>, name: &'static str) {
-        let Some(value) = el.get_attribute(name) else {
+        if urls.is_empty() {
             return;
-        };
+        }
         let tag = known_tag(&el.tag_name());
-        if tag == "a" && name == "href" && self.open_navs.get() > 0 {
-            self.mark_current(el, &value);
-        }
-        let written = if name == "srcset" {
-            self.srcset(&value)
-        } else {
-            self.url(value.trim())
-        };
-        let loaded = attributes::loads(tag, name, el.get_attribute("rel").as_deref());
         let at = self.lines.at(el.source_location().bytes().start);
-        let url = written.as_deref().unwrap_or(&value);
-        let urls: Vec<&str> = if name == "srcset" {
-            attributes::srcset_urls(url)
-                .into_iter()
-                .map(|r| &url[r])
-                .collect()
-        } else {
-            vec![url.trim()]
-        };
-        for url in urls.into_iter().filter(|url| !url.is_empty()) {
-            self.facts.links.push(Link {
-                url: unescape(url),
-                tag,
-                attribute: name,
-                loaded,
-                at,
-            });
-        }
-        if let Some(written) = written {
-            // The names come from a list of valid attribute names, so this cannot fail.
-            let _ = el.set_attribute(name, &written);
+        for (name, value) in urls {
+            if tag == "a" && name == "href" && self.open_navs.get() > 0 && !marked {
+                self.mark_current(el, &value);
+            }
+            let written = if name == "srcset" {
+                self.srcset(&value)
+            } else {
+                self.url(value.trim())
+            };
+            let loaded = attributes::loads(tag, name, rel.as_deref());
+            let url = written.as_deref().unwrap_or(&value);
+            let mut record = |url: &str| {
+                if !url.is_empty() {
+                    self.facts.links.push(Link {
+                        url: unescape(url),
+                        tag,
+                        attribute: name,
+                        loaded,
+                        at,
+                    });
+                }
+            };
+            if name == "srcset" {
+                for range in attributes::srcset_urls(url) {
+                    record(&url[range]);
+                }
+            } else {
+                record(url.trim());
+            }
+            if let Some(written) = written {
+                // The names come from a list of valid attribute names, so this cannot fail.
+                let _ = el.set_attribute(name, &written);
+            }
         }
     }
 
@@ -246,7 +253,7 @@ impl Pass<'_, '_> {
 
     /// Marks the link of a `<nav>` that leads to the page itself (`href`), once per `<nav>`.
     fn mark_current(&mut self, el: &mut Element<'_, '_>, href: &str) {
-        if self.marked_nav == self.navs || el.has_attribute(ARIA_CURRENT) {
+        if self.marked_nav == self.navs {
             return;
         }
         let target = self.target;
