@@ -12,6 +12,7 @@ pub mod highlight;
 mod math;
 pub mod search_text;
 pub mod shortcodes;
+mod tables;
 mod toc;
 
 use std::collections::{HashMap, HashSet};
@@ -118,6 +119,7 @@ pub fn render(doc: &Document, this: DocId, cx: &RenderContext<'_>) -> Rendered {
             ..Rendered::default()
         },
         in_word: false,
+        table: tables::Table::default(),
     };
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         state.event(event, range);
@@ -131,9 +133,6 @@ pub fn render(doc: &Document, this: DocId, cx: &RenderContext<'_>) -> Rendered {
     } = state;
     rendered.html.reserve(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut rendered.html, out.into_iter());
-    if rendered.html.contains(" style=\"text-align: ") {
-        rendered.html = alignment_as_classes(&rendered.html);
-    }
     // CommonMark: U+0000 is replaced by U+FFFD wherever it appears, for security.
     if rendered.html.contains('\0') {
         rendered.html = rendered.html.replace('\0', "\u{FFFD}");
@@ -221,6 +220,7 @@ struct State<'a, 'c> {
     rendered: Rendered,
     /// Whether the last text ended inside a word.
     in_word: bool,
+    table: tables::Table,
 }
 
 impl<'a> State<'a, '_> {
@@ -239,6 +239,7 @@ impl<'a> State<'a, '_> {
             }
             return;
         }
+        let event = self.table.rewrite(event);
         match event {
             Event::Start(Tag::Heading { .. }) => {
                 let Event::Start(tag) = event else {
@@ -574,14 +575,6 @@ impl<'a> State<'a, '_> {
             None => CowStr::from(url.clone()),
         }
     }
-}
-
-/// Table cell alignment as classes instead of the `style` attributes pulldown-cmark writes,
-/// which a strict Content-Security-Policy blocks.
-fn alignment_as_classes(html: &str) -> String {
-    html.replace(" style=\"text-align: left\"", " class=\"align-left\"")
-        .replace(" style=\"text-align: center\"", " class=\"align-center\"")
-        .replace(" style=\"text-align: right\"", " class=\"align-right\"")
 }
 
 fn sorted(mut list: Vec<&str>) -> Vec<&str> {

@@ -70,6 +70,25 @@ fn render_at(path: &str, body: &str) -> Rendered {
     render(&doc(path, body), DocId::Page(0), &cx)
 }
 
+#[test]
+fn table_alignment_is_a_class_and_text_that_looks_like_it_is_left_alone() {
+    check(
+        "| a | b | c |\n| :- | :-: | --: |\n| 1 | 2 | 3 |\n",
+        "<table><thead><tr><th class=\"align-left\">a</th><th class=\"align-center\">b</th>\
+         <th class=\"align-right\">c</th></tr></thead><tbody>\n<tr><td class=\"align-left\">1</td>\
+         <td class=\"align-center\">2</td><td class=\"align-right\">3</td></tr>\n</tbody></table>\n",
+    );
+    let code = render_at(
+        "guide/here.md",
+        "| x |\n| :-: |\n| y |\n\n```\n<td style=\"text-align: left\">\n```\n",
+    );
+    assert!(
+        code.html.contains("&lt;td style=\"text-align: left\"&gt;"),
+        "{}",
+        code.html
+    );
+}
+
 fn check(body: &str, expected: &str) {
     let rendered = render_at("guide/here.md", body);
     assert_eq!(rendered.html, expected);
