@@ -47,22 +47,20 @@ impl Rewriter<'_> {
 /// folders they share, then down to the target. A page has hundreds of links, so this writes
 /// straight into the page's output.
 fn push_relative(out: &mut String, page: &str, target: &str, style: LinkStyle) {
-    let split = target.find(['?', '#']).unwrap_or(target.len());
+    let split = memchr::memchr2(b'?', b'#', target.as_bytes()).unwrap_or(target.len());
     let (path, suffix) = target.split_at(split);
     // Folders as `a/b/`, without the leading `/`; a page's file name (`404.html`) is dropped.
     let page_dir = &page[1..page.rfind('/').map_or(1, |i| i + 1)];
     let path = &path[1..];
     let target_dir = &path[..path.rfind('/').map_or(0, |i| i + 1)];
-    let mut target_folders = target_dir.split_inclusive('/');
-    let mut shared = 0;
-    let mut ups = 0;
-    for folder in page_dir.split_inclusive('/') {
-        if ups == 0 && target_folders.next() == Some(folder) {
-            shared += folder.len();
-        } else {
-            ups += 1;
-        }
-    }
+    // The whole folders both start with, then one `../` for each of the page's other folders.
+    let common = page_dir
+        .bytes()
+        .zip(target_dir.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let shared = memchr::memrchr(b'/', &page_dir.as_bytes()[..common]).map_or(0, |i| i + 1);
+    let ups = memchr::memchr_iter(b'/', &page_dir.as_bytes()[shared..]).count();
     let start = out.len();
     for _ in 0..ups {
         out.push_str("../");
@@ -73,12 +71,8 @@ fn push_relative(out: &mut String, page: &str, target: &str, style: LinkStyle) {
     }
     // An empty URL, or one whose first segment has a `:` (which would read as a scheme).
     let url = &out[start..];
-    if url.is_empty()
-        || url
-            .split('/')
-            .next()
-            .is_some_and(|first| first.contains(':'))
-    {
+    let first = &url.as_bytes()[..memchr::memchr(b'/', url.as_bytes()).unwrap_or(url.len())];
+    if url.is_empty() || memchr::memchr(b':', first).is_some() {
         out.insert_str(start, "./");
     }
     out.push_str(suffix);
@@ -107,6 +101,14 @@ mod tests {
         );
         assert_eq!(relative("/", "/#top", pretty), "./#top");
         assert_eq!(relative("/404.html", "/a/", pretty), "a/");
+        assert_eq!(relative("/a/bc/", "/a/b/", pretty), "../b/");
+        assert_eq!(relative("/é/", "/è/", pretty), "../è/", "no shared folder");
+        assert_eq!(relative("/a/", "/a:b/", pretty), "../a:b/");
+        assert_eq!(
+            relative("/", "/a:b/", pretty),
+            "./a:b/",
+            "not read as a scheme"
+        );
     }
 
     #[test]

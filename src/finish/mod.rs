@@ -61,6 +61,7 @@ pub fn finish(path: String, html: &str, target: &Target<'_>) -> Result<Page, Dia
     let state = RefCell::new(Pass {
         target,
         html,
+        written_url: target.rewriter.url(target.url),
         lines: Lines::new(html),
         facts: Facts::default(),
         open_navs: Rc::clone(&open_navs),
@@ -136,6 +137,8 @@ struct Pass<'t, 'a> {
     target: &'t Target<'a>,
     /// The page as rendered, which the attributes' names are read from.
     html: &'t str,
+    /// The page's own URL as its links to itself are written.
+    written_url: String,
     lines: Lines<'t>,
     facts: Facts,
     /// `<nav>` elements open around the element being read.
@@ -257,7 +260,7 @@ impl Pass<'_, '_> {
             return;
         }
         let target = self.target;
-        if href == target.url || href == target.rewriter.url(target.url) {
+        if href == target.url || href == self.written_url {
             let _ = el.set_attribute(ARIA_CURRENT, "page");
             self.marked_nav = self.navs;
         }
