@@ -742,7 +742,11 @@ pub fn check_links(built: Built) -> Result<Built, Diagnostics> {
         &built.files,
         &built.facts,
         &built.config.base_path,
-        &output_sources(&built.site),
+        &built
+            .site
+            .documents()
+            .map(|(_, doc)| (render::page_path(&doc.url), &doc.source))
+            .collect(),
     );
     if errors.is_empty() {
         return Ok(built);

@@ -41,7 +41,7 @@ impl Shortcodes for NoShortcodes {
     }
 }
 
-const OPEN: char = '\u{E000}';
+pub(super) const OPEN: char = '\u{E000}';
 const CLOSE: char = '\u{E001}';
 
 /// One call found in the text.
