@@ -274,7 +274,7 @@ pub fn template_of(id: DocId, doc: &Document) -> &str {
         DocId::Section(_) => "section.html",
         DocId::Page(_) => "page.html",
     };
-    doc.meta.template.as_deref().unwrap_or(default_template)
+    doc.meta.template().unwrap_or(default_template)
 }
 
 /// Renders one document through its template, as the file to publish.
@@ -313,7 +313,7 @@ pub fn render_document(
         .map(|watch| watch.start(&doc.source.path, template));
     if !input.theme.has_template(template) {
         return Err(Diagnostic::error(format!("the template `{template}` does not exist"))
-            .at(&doc.source, crate::config::key_span(&doc.source.text, "template"))
+            .at(&doc.source, doc.meta.template.as_ref().map_or(0..0, toml::Spanned::span))
             .with_hint("name a template of the theme's `templates/` folder, or add it to the site's `templates/`"));
     }
     context.insert("toc".to_owned(), value["toc"].clone());

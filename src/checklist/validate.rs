@@ -545,6 +545,7 @@ fn build(raw: CriteriaFile) -> Checklist {
         min_answers: raw.min_answers.map(Spanned::into_inner),
         show_points: raw.show_points,
         holders: holder_names(raw.holders),
+        id_span: raw.id.span(),
         id: raw.id.into_inner(),
         version,
         title: raw.title.into_inner(),
