@@ -15,7 +15,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Severity, Source, suggest};
 use crate::finish::{Facts, Page};
 use crate::markdown::{self, Embeds, Highlighter, Links, RenderContext, Rendered};
 use crate::output::claims::{self, Origin};
-pub use crate::output::first_load::FirstLoad;
+use crate::output::first_load::FirstLoad;
 use crate::output::first_load::FirstLoads;
 use crate::output::{
     self, OutputFile, Sink, assets::Assets, compress, feeds, lock, offline, precache,
