@@ -73,7 +73,7 @@ struct FindingText {
 /// Lays the texts of `translation` over `original`. An untranslated text is an error, or a
 /// warning (keeping the original's text) when `drafts` is set; the warnings come back with
 /// the translated model.
-pub fn apply(
+pub(super) fn apply(
     mut original: CriteriaFile,
     translation: &Source,
     drafts: bool,

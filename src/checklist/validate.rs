@@ -85,7 +85,7 @@ fn is_id(id: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-pub fn validate(raw: CriteriaFile, source: &Source) -> Result<Checklist, Diagnostics> {
+pub(super) fn validate(raw: CriteriaFile, source: &Source) -> Result<Checklist, Diagnostics> {
     let mut check = Check {
         source,
         diagnostics: Diagnostics::default(),

@@ -143,7 +143,7 @@ fn kind_of(relative: &str) -> Kind {
 /// Which `.toml` files of `content/` are checklists: every one in a folder named `checklists`,
 /// and elsewhere one that has `[[questions]]` at its top level. Any other `.toml` file (a
 /// sample `Cargo.toml`) is published as it is, like any file beside the pages.
-pub fn is_criteria(relative: &str, text: &str) -> bool {
+pub(super) fn is_criteria(relative: &str, text: &str) -> bool {
     let in_checklists = relative
         .split('/')
         .rev()
