@@ -5,12 +5,13 @@
 //! a comment or in `<pre>` text is no link. A link a page's markdown wrote is named at its line
 //! of the content file; any other at its place in the generated page.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::diagnostic::{Diagnostic, Source};
 use crate::finish::Facts;
 use crate::finish::facts::Link;
 use crate::markdown::is_external;
 use crate::output::OutputFile;
-use std::collections::{HashMap, HashSet};
 
 /// Broken internal links of the built `files`, whose pages' facts are `facts` (by output path).
 /// `base_path` is the site's path on its host (for the absolute paths of the 404 page);
