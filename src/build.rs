@@ -15,7 +15,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Severity, Source, suggest};
 use crate::finish::{Facts, Page};
 use crate::markdown::{self, Embeds, Highlighter, Links, RenderContext, Rendered};
 use crate::output::claims::{self, Origin};
-pub use crate::output::first_load::FirstLoad;
+use crate::output::first_load::FirstLoad;
 use crate::output::first_load::FirstLoads;
 use crate::output::{
     self, OutputFile, Sink, assets::Assets, compress, feeds, lock, offline, precache,
@@ -742,7 +742,11 @@ pub fn check_links(built: Built) -> Result<Built, Diagnostics> {
         &built.files,
         &built.facts,
         &built.config.base_path,
-        &output_sources(&built.site),
+        &built
+            .site
+            .documents()
+            .map(|(_, doc)| (render::page_path(&doc.url), &doc.source))
+            .collect(),
     );
     if errors.is_empty() {
         return Ok(built);

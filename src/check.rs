@@ -2,24 +2,25 @@
 //! whether a template, markdown or raw HTML wrote it, must lead to a file of the build, and
 //! every `#anchor` to an element with that id. It reads the [`Facts`] the finishing pass
 //! recorded of each page (URLs and ids with their places), never the pages' bytes, so a link in
-//! a comment or in `<pre>` text is no link.
+//! a comment or in `<pre>` text is no link. A link a page's markdown wrote is named at its line
+//! of the content file; any other at its place in the generated page.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Source};
 use crate::finish::Facts;
+use crate::finish::facts::Link;
 use crate::markdown::is_external;
 use crate::output::OutputFile;
 
 /// Broken internal links of the built `files`, whose pages' facts are `facts` (by output path).
 /// `base_path` is the site's path on its host (for the absolute paths of the 404 page);
-/// `sources` maps output paths to the files they came from.
+/// `sources` maps output paths to the content files they came from.
 pub fn links(
     files: &[OutputFile],
     facts: &HashMap<String, Facts>,
     base_path: &str,
-    sources: &HashMap<String, PathBuf>,
+    sources: &HashMap<String, &Source>,
 ) -> Vec<Diagnostic> {
     let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let mut pages: Vec<(&String, &Facts)> = facts.iter().collect();
@@ -31,22 +32,32 @@ pub fn links(
                 continue;
             }
             if let Some(problem) = check_one(path, &link.url, base_path, &paths, facts) {
-                let shown = sources
-                    .get(path)
-                    .cloned()
-                    .unwrap_or_else(|| format!("public/{path}").into());
-                diagnostics.push(
-                    Diagnostic::error(format!(
-                        "`{path}` {problem} (`<{} {}>`, {} of the page)",
-                        link.tag, link.attribute, link.at
-                    ))
-                    .in_file(&shown)
-                    .with_hint("the link may come from the page, a template, or raw HTML; point it at a page of the site"),
-                );
+                let source = sources.get(path).copied();
+                diagnostics.push(broken(path, &problem, link, source));
             }
         }
     }
     diagnostics
+}
+
+/// The error for `link` of the page at `path`, built from `source`: at the link's line of
+/// `source` when the page's markdown wrote it, else at its place in the page.
+fn broken(path: &str, problem: &str, link: &Link, source: Option<&Source>) -> Diagnostic {
+    let element = format!("`<{} {}>`", link.tag, link.attribute);
+    match (source, link.source) {
+        (Some(source), Some(at)) => Diagnostic::error(format!("`{path}` {problem} ({element})"))
+            .at(source, at..at)
+            .with_hint("point the link at a page or file of the site"),
+        (source, _) => {
+            let shown = source.map_or_else(|| format!("public/{path}").into(), |s| s.path.clone());
+            Diagnostic::error(format!(
+                "`{path}` {problem} ({element}, {} of the page)",
+                link.at
+            ))
+            .in_file(&shown)
+            .with_hint("the link may come from a template, a shortcode or the page; point it at a page of the site")
+        }
+    }
 }
 
 fn check_one(
@@ -138,6 +149,7 @@ mod tests {
                     Rewriter::RelativeTo(&url, LinkStyle::Pretty)
                 },
                 source_folder: None,
+                body: None,
             };
             let page = crate::finish::finish((*path).to_owned(), html, &target).expect("finishes");
             facts.insert((*path).to_owned(), page.facts);

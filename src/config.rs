@@ -27,13 +27,13 @@ pub struct SiteToml {
     #[serde(default)]
     pub description: String,
     /// Where the site is published, e.g. `https://example.org/guide/`.
-    pub base_url: String,
+    pub base_url: Spanned<String>,
     /// The language of the content, as a BCP 47 tag (`en`, `en-US`).
     #[serde(default = "default_language")]
     pub language: String,
     /// The folder under `themes/` whose templates and static files the site wears.
     #[serde(default = "default_theme")]
-    pub theme: String,
+    pub theme: Spanned<String>,
     /// How markdown is turned into HTML.
     #[serde(default)]
     pub markdown: MarkdownToml,
@@ -348,27 +348,32 @@ pub struct MarkdownToml {
     /// Curly quotes, en and em dashes, ellipses.
     pub smart_punctuation: bool,
     /// The code highlighting theme for light mode.
-    pub highlight_theme: String,
+    pub highlight_theme: Spanned<String>,
     /// The code highlighting theme for dark mode (`prefers-color-scheme: dark`).
-    pub highlight_theme_dark: String,
+    pub highlight_theme_dark: Spanned<String>,
 }
 
 impl Default for MarkdownToml {
     fn default() -> Self {
         Self {
             smart_punctuation: true,
-            highlight_theme: "Coldark-Cold".to_owned(),
-            highlight_theme_dark: "Coldark-Dark".to_owned(),
+            highlight_theme: unwritten("Coldark-Cold"),
+            highlight_theme_dark: unwritten("Coldark-Dark"),
         }
     }
+}
+
+/// A default value: written nowhere in the file, so its span is empty.
+fn unwritten(value: &str) -> Spanned<String> {
+    Spanned::new(0..0, value.to_owned())
 }
 
 fn default_language() -> String {
     "en".to_owned()
 }
 
-fn default_theme() -> String {
-    "guide".to_owned()
+fn default_theme() -> Spanned<String> {
+    unwritten("guide")
 }
 
 /// What the command line asks of a build.
@@ -407,6 +412,10 @@ pub struct Config {
     /// Every language of the site, the default (`language`'s primary subtag) first.
     pub languages: Vec<Language>,
     pub theme: String,
+    /// Where `theme` is written in `site.toml` (empty when it is not).
+    pub theme_span: std::ops::Range<usize>,
+    /// `site.toml` as read, for errors found after it was resolved.
+    pub site_toml: Source,
     pub smart_punctuation: bool,
     pub highlight_theme: String,
     pub highlight_theme_dark: String,
@@ -523,13 +532,17 @@ impl Config {
         source: &Source,
     ) -> Result<Self, Diagnostics> {
         let mut diagnostics = Diagnostics::default();
-        let base_url = options.base_url.clone().unwrap_or(raw.base_url);
+        let base_url_span = raw.base_url.span();
+        let base_url = options
+            .base_url
+            .clone()
+            .unwrap_or_else(|| raw.base_url.into_inner());
         let base_path = match base_path_of(&base_url) {
             Some(path) => path,
             None => {
                 diagnostics.push(
                     Diagnostic::error(format!("`base_url` is not an http(s) URL: `{base_url}`"))
-                        .at(source, key_span(&source.text, "base_url"))
+                        .at(source, base_url_span)
                         .with_hint(
                             "write it as https://example.org/ or https://example.org/guide/",
                         ),
@@ -537,14 +550,14 @@ impl Config {
                 "/".to_owned()
             }
         };
-        for (key, theme) in [
-            ("highlight_theme", &raw.markdown.highlight_theme),
-            ("highlight_theme_dark", &raw.markdown.highlight_theme_dark),
+        for theme in [
+            &raw.markdown.highlight_theme,
+            &raw.markdown.highlight_theme_dark,
         ] {
-            if !highlight::has_theme(theme) {
+            if !highlight::has_theme(theme.get_ref()) {
                 diagnostics.push(
                     Diagnostic::error(format!("unknown highlight theme `{theme}`"))
-                        .at(source, key_span(&source.text, key))
+                        .at(source, theme.span())
                         .with_hint(format!(
                             "known themes: {}",
                             highlight::theme_names().join(", ")
@@ -585,10 +598,12 @@ impl Config {
             base_path,
             language: raw.language,
             languages,
-            theme: raw.theme,
+            theme_span: raw.theme.span(),
+            theme: raw.theme.into_inner(),
+            site_toml: source.clone(),
             smart_punctuation: raw.markdown.smart_punctuation,
-            highlight_theme: raw.markdown.highlight_theme,
-            highlight_theme_dark: raw.markdown.highlight_theme_dark,
+            highlight_theme: raw.markdown.highlight_theme.into_inner(),
+            highlight_theme_dark: raw.markdown.highlight_theme_dark.into_inner(),
             extra: raw.extra,
             drafts: options.drafts,
             portable: options.portable || raw.portable,
@@ -642,22 +657,6 @@ fn base_path_of(url: &str) -> Option<String> {
     } else {
         format!("/{path}/")
     })
-}
-
-/// The span of `key`'s line in a TOML text, for errors found after parsing.
-pub fn key_span(text: &str, key: &str) -> std::ops::Range<usize> {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix(key)
-            && rest.trim_start().starts_with('=')
-        {
-            let start = offset + (line.len() - trimmed.len());
-            return start..start + key.len();
-        }
-        offset += line.len();
-    }
-    0..0
 }
 
 #[cfg(test)]
@@ -754,7 +753,20 @@ mod tests {
     fn base_url_must_be_http() {
         let err = load("title = 't'\nbase_url = 'example.org'\n").unwrap_err();
         assert!(
-            err.starts_with("site.toml:2:1: error: `base_url` is not an http(s) URL"),
+            err.starts_with("site.toml:2:12: error: `base_url` is not an http(s) URL"),
+            "{err}"
+        );
+    }
+
+    /// The place comes from the parse: a line of a string that reads like the key is not it.
+    #[test]
+    fn errors_name_the_key_the_parser_read() {
+        let err = load(
+            "title = 't'\ndescription = '''\nbase_url = 'https://e.org/'\n'''\nbase_url = 'e.org'\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.starts_with("site.toml:5:12: error: `base_url` is not an http(s) URL"),
             "{err}"
         );
     }
@@ -766,7 +778,7 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            err.contains("site.toml:4:1: error: unknown highlight theme `nope`"),
+            err.contains("site.toml:4:19: error: unknown highlight theme `nope`"),
             "{err}"
         );
         assert!(err.contains("InspiredGitHub"), "{err}");

@@ -1,6 +1,6 @@
 //! The `plumb` command line: parse, call the library, print diagnostics, exit.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -38,37 +38,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder.
-    Build {
-        #[command(flatten)]
-        site: SiteArgs,
-        /// Where to write the site [default: public/ under the root].
-        #[arg(long, short)]
-        output_dir: Option<PathBuf>,
-        /// Print how long each step took.
-        #[arg(long)]
-        timings: bool,
-        /// Write links as `.../index.html`, so a copy of the output works from the file system.
-        #[arg(long)]
-        portable: bool,
-        /// Replace the output folder even if it holds files plumb did not write.
-        #[arg(long)]
-        force: bool,
-    },
+    Build(BuildArgs),
     /// Preview the site with live reload while you edit it.
-    Serve {
-        #[command(flatten)]
-        site: SiteArgs,
-        /// The port to serve on; the next free one if it is taken.
-        #[arg(long, short, default_value_t = 1111)]
-        port: u16,
-        /// The address to listen on. Other machines can reach the preview only if you bind
-        /// to theirs (or 0.0.0.0).
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: std::net::IpAddr,
-        /// Open the site in your browser.
-        #[arg(long)]
-        open: bool,
-    },
+    Serve(ServeArgs),
     /// Check the site as a build would, without writing anything.
     Check {
         #[command(flatten)]
@@ -82,6 +54,40 @@ enum Command {
     },
     /// Print the JSON Schema of the checklist criteria format.
     Schema,
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Where to write the site [default: public/ under the root].
+    #[arg(long, short)]
+    output_dir: Option<PathBuf>,
+    /// Print how long each step took.
+    #[arg(long)]
+    timings: bool,
+    /// Write links as `.../index.html`, so a copy of the output works from the file system.
+    #[arg(long)]
+    portable: bool,
+    /// Replace the output folder even if it holds files plumb did not write.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The port to serve on; the next free one if it is taken.
+    #[arg(long, short, default_value_t = 1111)]
+    port: u16,
+    /// The address to listen on. Other machines can reach the preview only if you bind
+    /// to theirs (or 0.0.0.0).
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Open the site in your browser.
+    #[arg(long)]
+    open: bool,
 }
 
 #[derive(Args)]
@@ -115,75 +121,78 @@ impl SiteArgs {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Build {
-            site,
-            output_dir,
-            timings,
-            portable,
-            force,
-        } => match plumb::build(&BuildOptions {
-            portable,
-            force,
-            ..site.options(output_dir)
-        }) {
-            Ok(summary) => {
-                report(&summary.warnings);
-                if timings {
-                    for (step, time) in &summary.timings.0 {
-                        eprintln!("{step:>12} {:>8.1} ms", time.as_secs_f64() * 1000.0);
-                    }
-                }
-                println!("{summary}");
-                ExitCode::SUCCESS
-            }
-            Err(diagnostics) => fail(&diagnostics),
-        },
-        Command::Check { site } => {
-            match plumb::compile(&site.options(None)).and_then(plumb::build::check_links) {
-                Ok(built) => {
-                    report(&built.diagnostics);
-                    println!(
-                        "Checked {} and {}: no errors",
-                        count(built.site.pages.len(), "page"),
-                        count(built.site.sections.len(), "section")
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(diagnostics) => fail(&diagnostics),
-            }
-        }
-        Command::Serve {
-            site,
-            port,
-            bind,
-            open,
-        } => {
-            return_freed_memory_at_once();
-            match plumb::serve::serve(plumb::serve::ServeOptions {
-                build: site.options(None),
-                bind,
-                port,
-                open,
-            }) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(diagnostics) => fail(&diagnostics),
-            }
-        }
-        Command::Init { dir } => match plumb::init::init(&dir) {
-            Ok(()) => {
-                println!(
-                    "Created a new site in {}: run `plumb build --root {}` to build it",
-                    dir.display(),
-                    dir.display()
-                );
-                ExitCode::SUCCESS
-            }
-            Err(diagnostic) => fail(&diagnostic.into()),
-        },
+        Command::Build(args) => build(args),
+        Command::Serve(args) => serve(args),
+        Command::Check { site } => check(site),
+        Command::Init { dir } => init(&dir),
         Command::Schema => {
             print!("{}", plumb::checklist::json_schema());
             ExitCode::SUCCESS
         }
+    }
+}
+
+fn build(args: BuildArgs) -> ExitCode {
+    let options = BuildOptions {
+        portable: args.portable,
+        force: args.force,
+        ..args.site.options(args.output_dir)
+    };
+    match plumb::build(&options) {
+        Ok(summary) => {
+            report(&summary.warnings);
+            if args.timings {
+                for (step, time) in &summary.timings.0 {
+                    eprintln!("{step:>12} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+                }
+            }
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => fail(&diagnostics),
+    }
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    return_freed_memory_at_once();
+    let options = plumb::serve::ServeOptions {
+        build: args.site.options(None),
+        bind: args.bind,
+        port: args.port,
+        open: args.open,
+    };
+    match plumb::serve::serve(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(diagnostics) => fail(&diagnostics),
+    }
+}
+
+fn check(site: SiteArgs) -> ExitCode {
+    match plumb::compile(&site.options(None)).and_then(plumb::build::check_links) {
+        Ok(built) => {
+            report(&built.diagnostics);
+            println!(
+                "Checked {} and {}: no errors",
+                count(built.site.pages.len(), "page"),
+                count(built.site.sections.len(), "section")
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => fail(&diagnostics),
+    }
+}
+
+fn init(dir: &Path) -> ExitCode {
+    match plumb::init::init(dir) {
+        Ok(()) => {
+            println!(
+                "Created a new site in {}: run `plumb build --root {}` to build it",
+                dir.display(),
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diagnostic) => fail(&diagnostic.into()),
     }
 }
 

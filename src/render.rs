@@ -128,6 +128,7 @@ fn render_page(
         url,
         rewriter: Rewriter::RelativeTo(url, input.link_style),
         source_folder: None,
+        body: None,
     };
     finish::finish(page_path(url), &html, &target)
 }
@@ -158,6 +159,7 @@ fn redirect_page(input: &RenderInput<'_>, redirect: &Redirect) -> Result<Page, D
         url: &redirect.from,
         rewriter: Rewriter::RelativeTo(&redirect.from, input.link_style),
         source_folder: None,
+        body: None,
     };
     finish::finish(redirect.output_path(), &html, &target)
 }
@@ -272,7 +274,7 @@ pub fn template_of(id: DocId, doc: &Document) -> &str {
         DocId::Section(_) => "section.html",
         DocId::Page(_) => "page.html",
     };
-    doc.meta.template.as_deref().unwrap_or(default_template)
+    doc.meta.template().unwrap_or(default_template)
 }
 
 /// Renders one document through its template, as the file to publish.
@@ -280,7 +282,7 @@ pub fn render_document(
     input: &RenderInput<'_>,
     shared: &Shared,
     id: DocId,
-    body: Rendered,
+    mut body: Rendered,
 ) -> Result<Page, Diagnostic> {
     let site = input.site;
     let doc = site.document(id);
@@ -301,6 +303,9 @@ pub fn render_document(
         let versions = shared.translations.versions(site, input.config, doc);
         context.insert("languages".to_owned(), json!(versions));
     }
+    // The finishing pass finds the body in the page to name its links' places in `doc`.
+    let sources = std::mem::take(&mut body.sources);
+    let body_html = (!sources.is_empty()).then(|| body.html.clone());
     let value = document_value(input.config, doc, body);
     let template = template_of(id, doc);
     let _rendering = input
@@ -308,7 +313,7 @@ pub fn render_document(
         .map(|watch| watch.start(&doc.source.path, template));
     if !input.theme.has_template(template) {
         return Err(Diagnostic::error(format!("the template `{template}` does not exist"))
-            .at(&doc.source, crate::config::key_span(&doc.source.text, "template"))
+            .at(&doc.source, doc.meta.template.as_ref().map_or(0..0, toml::Spanned::span))
             .with_hint("name a template of the theme's `templates/` folder, or add it to the site's `templates/`"));
     }
     context.insert("toc".to_owned(), value["toc"].clone());
@@ -347,6 +352,10 @@ pub fn render_document(
         url: &doc.url,
         rewriter: Rewriter::RelativeTo(&doc.url, input.link_style),
         source_folder: Some(&source_folder),
+        body: body_html.as_deref().map(|html| finish::Body {
+            html,
+            sources: &sources,
+        }),
     };
     finish::finish(page_path(&doc.url), &html, &target)
 }
@@ -366,6 +375,7 @@ pub fn render_not_found(input: &RenderInput<'_>, shared: &Shared) -> Result<Page
         url: "/404.html",
         rewriter,
         source_folder: None,
+        body: None,
     };
     finish::finish("404.html".to_owned(), &html, &target)
 }

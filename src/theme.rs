@@ -51,16 +51,11 @@ impl Theme {
                 }
                 None => format!("known themes: {}", known.join(", ")),
             };
-            let site = Source::new(
-                "site.toml",
-                std::fs::read_to_string(config.root.join("site.toml")).unwrap_or_default(),
-            );
-            let span = crate::config::key_span(&site.text, "theme");
             return Err(Diagnostic::error(format!(
                 "there is no theme `{}` in `themes/`",
                 config.theme
             ))
-            .at(&site, span)
+            .at(&config.site_toml, config.theme_span.clone())
             .with_hint(hint)
             .into());
         }

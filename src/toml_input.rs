@@ -12,7 +12,7 @@ use toml::de::{DeTable, DeValue};
 use crate::diagnostic::{Diagnostic, Source, suggest};
 
 /// Parses `text`, which starts at byte `offset` of `source`, into `T`.
-pub fn parse<T: DeserializeOwned>(
+pub(crate) fn parse<T: DeserializeOwned>(
     source: &Source,
     text: &str,
     offset: usize,
@@ -22,7 +22,7 @@ pub fn parse<T: DeserializeOwned>(
 
 /// The keys a serde struct accepts, read from its derived `Deserialize` (so the list of known
 /// keys is the struct itself, written once).
-pub fn fields_of<T: DeserializeOwned>() -> &'static [&'static str] {
+pub(crate) fn fields_of<T: DeserializeOwned>() -> &'static [&'static str] {
     let mut fields: &'static [&'static str] = &[];
     let _ = T::deserialize(FieldNames(&mut fields));
     fields
@@ -57,7 +57,7 @@ impl<'de> Deserializer<'de> for FieldNames<'_> {
 
 /// Which keys a TOML text may hold: the known keys of the top level (`""`) and of named
 /// tables, and keys other generators know, each with what to do instead in plumb.
-pub struct KeyRules<'a> {
+pub(crate) struct KeyRules<'a> {
     pub tables: &'a [(&'a str, &'static [&'static str])],
     /// Dotted key (`sort_by`, `markdown.render_emoji`) -> advice. These are warnings.
     pub foreign: &'a [(&'a str, &'a str)],
@@ -67,7 +67,7 @@ pub struct KeyRules<'a> {
 /// an error with "did you mean" for a key plumb does not know, a warning with advice for a key
 /// another generator knows. A text that does not parse gives nothing here: the typed parse
 /// reports it.
-pub fn check_keys(
+pub(crate) fn check_keys(
     source: &Source,
     text: &str,
     offset: usize,
@@ -138,7 +138,7 @@ fn unknown_key(
 }
 
 /// The span (in `source`) of the value of top-level `key` in `text`, which starts at `offset`.
-pub fn value_span(text: &str, offset: usize, key: &str) -> Option<Range<usize>> {
+pub(crate) fn value_span(text: &str, offset: usize, key: &str) -> Option<Range<usize>> {
     let document = DeTable::parse(text).ok()?;
     let (_, value) = document
         .get_ref()

@@ -61,14 +61,55 @@ fn a_commented_out_link_is_not_checked() {
     assert_eq!(check(&site), "");
 }
 
+/// `extra.md`'s front matter is four lines: its body starts on line 5.
 #[test]
-fn a_broken_raw_link_is_named_with_its_line() {
-    let site = basic_with("Text.\n\n<a href=\"/nowhere/\">gone</a>");
-    let found = check(&site);
-    assert!(
-        found.contains("content/guide/extra.md: error: `guide/extra/index.html` links to `../../nowhere/`, which is not in the build (`<a href>`, line "),
-        "{found}"
+fn a_broken_raw_link_is_named_at_its_markdown_line() {
+    let site = basic_with("Text.\n\n<p>\n  <a href=\"/nowhere/\">gone</a>\n</p>");
+    assert_eq!(
+        lines_of(&check(&site)),
+        [
+            "content/guide/extra.md:8:3: error: `guide/extra/index.html` links to `../../nowhere/`, which is not in the build (`<a href>`) (hint: point the link at a page or file of the site)"
+        ]
     );
+}
+
+#[test]
+fn a_broken_markdown_link_is_named_at_its_markdown_line() {
+    let site = basic_with(
+        "# Extra\n\nSee [the first page](first.md)\nand [elsewhere](/gone/) or\n![a picture](missing.png).",
+    );
+    assert_eq!(
+        lines_of(&check(&site)),
+        [
+            "content/guide/extra.md:8:5: error: `guide/extra/index.html` links to `../../gone/`, which is not in the build (`<a href>`) (hint: point the link at a page or file of the site)",
+            "content/guide/extra.md:9:1: error: `guide/extra/index.html` links to `../missing.png`, which is not in the build (`<img src>`) (hint: point the link at a page or file of the site)",
+        ]
+    );
+}
+
+/// A template's link is named in the page, even beside the same link in the markdown.
+#[test]
+fn a_broken_link_a_template_writes_is_named_in_the_page() {
+    let site = Fixture::new("basic");
+    site.write(
+        "content/guide/extra.md",
+        "+++\ntitle = \"Extra page\"\ntemplate = \"extra.html\"\n+++\nSee [gone](/gone/).\n",
+    );
+    site.write(
+        "templates/extra.html",
+        "<main>\n{{ page.content | safe }}\n<a href=\"/gone/\">gone</a></main>",
+    );
+    assert_eq!(
+        lines_of(&check(&site)),
+        [
+            "content/guide/extra.md: error: `guide/extra/index.html` links to `../../gone/`, which is not in the build (`<a href>`, line 4, column 1 of the page) (hint: the link may come from a template, a shortcode or the page; point it at a page of the site)",
+            "content/guide/extra.md:5:5: error: `guide/extra/index.html` links to `../../gone/`, which is not in the build (`<a href>`) (hint: point the link at a page or file of the site)",
+        ]
+    );
+}
+
+fn lines_of(text: &str) -> Vec<&str> {
+    text.lines().collect()
 }
 
 #[test]

@@ -214,6 +214,7 @@ fn finished(html: &str, url: &str, rewriter: Rewriter<'_>) -> Page {
         url,
         rewriter,
         source_folder: None,
+        body: None,
     };
     finish::finish("page.html".to_owned(), html, &target).expect("finishes")
 }

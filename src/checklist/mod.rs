@@ -24,6 +24,9 @@ pub use score::{Answers, Outcome, score};
 #[derive(Debug, Clone, Serialize)]
 pub struct Checklist {
     pub id: String,
+    /// Where `id` is written in the criteria file.
+    #[serde(skip)]
+    pub id_span: std::ops::Range<usize>,
     pub version: u32,
     pub title: String,
     pub intro: String,
@@ -205,7 +208,7 @@ pub fn parse_all(sources: &[Source], drafts: bool) -> (Vec<(Checklist, Source)>,
                             checklist.id,
                             first.path.display()
                         ))
-                        .at(source, crate::config::key_span(&source.text, "id"))
+                        .at(source, checklist.id_span.clone())
                         .with_hint("give each criteria file its own `id`"),
                     );
                 } else {

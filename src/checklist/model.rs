@@ -14,7 +14,7 @@ fn one() -> u32 {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "plumb checklist criteria")]
-pub struct CriteriaFile {
+pub(super) struct CriteriaFile {
     /// Unique id of the checklist: lowercase letters, digits and `-`. Articles embed it by this id.
     #[schemars(with = "String", regex(pattern = r"^[a-z0-9][a-z0-9-]*$"))]
     pub id: Spanned<String>,
@@ -55,7 +55,7 @@ pub struct CriteriaFile {
 /// The words for each holder. Any left out keeps its default.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct HolderNamesDef {
+pub(super) struct HolderNamesDef {
     /// Default "You".
     #[schemars(with = "Option<String>")]
     pub you: Option<Spanned<String>>,
@@ -74,7 +74,7 @@ pub struct HolderNamesDef {
 /// has clauses.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct FindingDef {
+pub(super) struct FindingDef {
     /// Unique id within the file.
     #[schemars(with = "String")]
     pub id: Spanned<String>,
@@ -98,7 +98,7 @@ pub struct FindingDef {
 /// answered with one of them), or `dimension` with `min` and `max` (its score is in that range).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ClauseDef {
+pub(super) struct ClauseDef {
     /// The id of a question.
     #[schemars(with = "Option<String>")]
     pub question: Option<Spanned<String>>,
@@ -120,7 +120,7 @@ pub struct ClauseDef {
 /// Text for a dimension's scores from `min` to `max`, both included.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RangeTextDef {
+pub(super) struct RangeTextDef {
     #[schemars(with = "u32", range(max = 100))]
     pub min: Spanned<u32>,
     #[schemars(with = "u32", range(max = 100))]
@@ -133,7 +133,7 @@ pub struct RangeTextDef {
 /// A next step: plain text, or a table with `text` and a `link` to a page of the site.
 #[derive(Debug, JsonSchema)]
 #[schemars(untagged)]
-pub enum StepDef {
+pub(super) enum StepDef {
     Text(String),
     Linked(LinkedStepDef),
 }
@@ -141,7 +141,7 @@ pub enum StepDef {
 /// A next step with a link.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct LinkedStepDef {
+pub(super) struct LinkedStepDef {
     /// What to do.
     pub text: String,
     /// A page of the site: a `.md` path relative to this file, checked at build.
@@ -174,7 +174,7 @@ impl<'de> Deserialize<'de> for StepDef {
 /// One thing the checklist measures, such as control or risk.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DimensionDef {
+pub(super) struct DimensionDef {
     /// Unique id within the file; questions name it in `dimension`.
     #[schemars(with = "String")]
     pub id: Spanned<String>,
@@ -195,7 +195,7 @@ pub struct DimensionDef {
 /// One question, answered by choosing one option.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct QuestionDef {
+pub(super) struct QuestionDef {
     /// Unique id within the file; stored answers are keyed by it.
     #[schemars(with = "String")]
     pub id: Spanned<String>,
@@ -237,7 +237,7 @@ pub struct QuestionDef {
 /// A question is shown only if `question` (an earlier one) was answered with one of `answers`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Condition {
+pub(super) struct Condition {
     /// The id of an earlier question.
     #[schemars(with = "String")]
     pub question: Spanned<String>,
@@ -249,7 +249,7 @@ pub struct Condition {
 /// One answer to a question.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct OptionDef {
+pub(super) struct OptionDef {
     /// Unique id within the question; stored answers keep it.
     #[schemars(with = "String")]
     pub id: Spanned<String>,
@@ -286,7 +286,7 @@ pub enum Holder {
 /// A verdict for overall scores from `min` to `max`, both included.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct BandDef {
+pub(super) struct BandDef {
     #[schemars(with = "String")]
     pub id: Spanned<String>,
     #[schemars(with = "u32", range(max = 100))]

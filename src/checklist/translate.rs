@@ -11,27 +11,29 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use serde::Deserialize;
+use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::model::{CriteriaFile, StepDef};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity, Source, suggest};
 
-/// A translation file as written.
+/// A translation file as written. Ids are keys with their spans, for the errors that name
+/// an id the original does not have.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Translation {
     title: Option<String>,
     intro: Option<String>,
     #[serde(default)]
-    holders: BTreeMap<String, String>,
+    holders: BTreeMap<Spanned<String>, String>,
     #[serde(default)]
-    dimensions: BTreeMap<String, DimensionText>,
+    dimensions: BTreeMap<Spanned<String>, DimensionText>,
     #[serde(default)]
-    questions: BTreeMap<String, QuestionText>,
+    questions: BTreeMap<Spanned<String>, QuestionText>,
     #[serde(default)]
-    bands: BTreeMap<String, BandText>,
+    bands: BTreeMap<Spanned<String>, BandText>,
     #[serde(default)]
-    findings: BTreeMap<String, FindingText>,
+    findings: BTreeMap<Spanned<String>, FindingText>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -39,7 +41,7 @@ struct Translation {
 struct DimensionText {
     title: Option<String>,
     description: Option<String>,
-    texts: Option<Vec<String>>,
+    texts: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -51,7 +53,7 @@ struct QuestionText {
     find_out: Option<String>,
     risk: Option<String>,
     #[serde(default)]
-    options: BTreeMap<String, String>,
+    options: BTreeMap<Spanned<String>, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -59,7 +61,7 @@ struct QuestionText {
 struct BandText {
     title: Option<String>,
     summary: Option<String>,
-    next_steps: Option<Vec<String>>,
+    next_steps: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -71,7 +73,7 @@ struct FindingText {
 /// Lays the texts of `translation` over `original`. An untranslated text is an error, or a
 /// warning (keeping the original's text) when `drafts` is set; the warnings come back with
 /// the translated model.
-pub fn apply(
+pub(super) fn apply(
     mut original: CriteriaFile,
     translation: &Source,
     drafts: bool,
@@ -109,13 +111,13 @@ pub fn apply(
         // A holder the original leaves to plumb's default name may be named here too.
         match (holder, holders.remove(name)) {
             (Some(holder), given) => check.text(holder.get_mut(), given, &["holders"], name),
-            (holder, Some(given)) => *holder = Some(toml::Spanned::new(0..0, given)),
+            (holder, Some(given)) => *holder = Some(Spanned::new(0..0, given)),
             (None, None) => {}
         }
     }
     for dimension in &mut original.dimensions {
         let id = dimension.id.get_ref().clone();
-        let words = dimensions.remove(&id).unwrap_or_default();
+        let words = dimensions.remove(id.as_str()).unwrap_or_default();
         let at = ["dimensions", id.as_str()];
         check.text(dimension.title.get_mut(), words.title, &at, "title");
         if !dimension.description.is_empty() {
@@ -137,7 +139,7 @@ pub fn apply(
     }
     for question in &mut original.questions {
         let id = question.id.get_ref().clone();
-        let mut words = questions.remove(&id).unwrap_or_default();
+        let mut words = questions.remove(id.as_str()).unwrap_or_default();
         let at = ["questions", id.as_str()];
         check.text(question.text.get_mut(), words.text, &at, "text");
         if !question.help.is_empty() {
@@ -159,13 +161,13 @@ pub fn apply(
         let at = ["questions", id.as_str(), "options"];
         for option in question.options.get_mut() {
             let option_id = option.id.get_ref().clone();
-            let given = words.options.remove(&option_id);
+            let given = words.options.remove(option_id.as_str());
             check.text(option.label.get_mut(), given, &at, &option_id);
         }
     }
     for band in &mut original.bands {
         let id = band.id.get_ref().clone();
-        let words = bands.remove(&id).unwrap_or_default();
+        let words = bands.remove(id.as_str()).unwrap_or_default();
         let at = ["bands", id.as_str()];
         check.text(band.title.get_mut(), words.title, &at, "title");
         check.text(band.summary.get_mut(), words.summary, &at, "summary");
@@ -183,7 +185,7 @@ pub fn apply(
     }
     for finding in &mut original.findings {
         let id = finding.id.get_ref().clone();
-        let words = findings.remove(&id).unwrap_or_default();
+        let words = findings.remove(id.as_str()).unwrap_or_default();
         check.text(
             finding.text.get_mut(),
             words.text,
@@ -221,7 +223,7 @@ impl Check<'_> {
     fn list(
         &mut self,
         texts: &mut [&mut String],
-        given: Option<Vec<String>>,
+        given: Option<Spanned<Vec<String>>>,
         table: &[&str],
         key: &str,
     ) {
@@ -229,10 +231,11 @@ impl Check<'_> {
             self.missing(table, key);
             return;
         };
+        let span = given.span();
+        let given = given.into_inner();
         if given.len() != texts.len() {
             let mut path = table.to_vec();
             path.push(key);
-            let span = value_span(self.source, &path).unwrap_or(0..0);
             self.found.push(
                 Diagnostic::error(format!(
                     "`{}` has {} texts, the original {}",
@@ -319,7 +322,11 @@ impl Check<'_> {
             }
         }
         for (id, question) in &words.questions {
-            let Some(original) = original.questions.iter().find(|q| q.id.get_ref() == id) else {
+            let Some(original) = original
+                .questions
+                .iter()
+                .find(|q| q.id.get_ref() == id.get_ref())
+            else {
                 continue;
             };
             let known: Vec<&str> = original
@@ -329,18 +336,17 @@ impl Check<'_> {
                 .map(|o| o.id.get_ref().as_str())
                 .collect();
             for option in question.options.keys() {
-                self.unknown_id(&["questions", id, "options"], option, &known);
+                self.unknown_id(&["questions", id.get_ref(), "options"], option, &known);
             }
         }
     }
 
-    fn unknown_id(&mut self, table: &[&str], id: &str, known: &[&str]) {
+    fn unknown_id(&mut self, table: &[&str], id: &Spanned<String>, known: &[&str]) {
+        let span = id.span();
+        let id = id.get_ref().as_str();
         if known.contains(&id) {
             return;
         }
-        let mut path = table.to_vec();
-        path.push(id);
-        let span = key_span(self.source, &path).unwrap_or(0..0);
         let hint = match suggest(id, known.iter().copied()) {
             Some(near) => format!(
                 "did you mean `{near}`? the original's ids here: `{}`",
@@ -359,23 +365,15 @@ impl Check<'_> {
     }
 }
 
-/// The span of the key at `path` (`["questions", "schedule"]`) in a TOML text.
-fn key_span(source: &Source, path: &[&str]) -> Option<Range<usize>> {
-    lookup(source, path).map(|(key, _)| key)
-}
-
-/// The span of the value at `path`.
+/// The span of the value at `path` (`["questions", "schedule"]`) in a TOML text: where a
+/// missing text's table is.
 fn value_span(source: &Source, path: &[&str]) -> Option<Range<usize>> {
-    lookup(source, path).map(|(_, value)| value)
-}
-
-fn lookup(source: &Source, path: &[&str]) -> Option<(Range<usize>, Range<usize>)> {
     let document = DeTable::parse(&source.text).ok()?;
     let mut table = document.get_ref();
     let mut found = None;
     for (depth, name) in path.iter().enumerate() {
-        let (key, value) = table.iter().find(|(key, _)| key.get_ref() == name)?;
-        found = Some((key.span(), value.span()));
+        let (_, value) = table.iter().find(|(key, _)| key.get_ref() == name)?;
+        found = Some(value.span());
         if depth + 1 < path.len() {
             let DeValue::Table(inner) = value.get_ref() else {
                 return None;

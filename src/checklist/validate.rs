@@ -85,7 +85,7 @@ fn is_id(id: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-pub fn validate(raw: CriteriaFile, source: &Source) -> Result<Checklist, Diagnostics> {
+pub(super) fn validate(raw: CriteriaFile, source: &Source) -> Result<Checklist, Diagnostics> {
     let mut check = Check {
         source,
         diagnostics: Diagnostics::default(),
@@ -545,6 +545,7 @@ fn build(raw: CriteriaFile) -> Checklist {
         min_answers: raw.min_answers.map(Spanned::into_inner),
         show_points: raw.show_points,
         holders: holder_names(raw.holders),
+        id_span: raw.id.span(),
         id: raw.id.into_inner(),
         version,
         title: raw.title.into_inner(),

@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
+use toml::Spanned;
 use toml::value::{Datetime, Offset};
 
 use crate::diagnostic::{Diagnostic, Source};
@@ -12,7 +13,8 @@ use crate::toml_input;
 
 /// The TOML header of a page or section, between `+++` lines. Unknown keys are found by
 /// `toml_input::check_keys` before this is read, so that keys other generators use can be
-/// warnings ([`FOREIGN_KEYS`]) while typos stay errors.
+/// warnings ([`FOREIGN_KEYS`]) while typos stay errors. The values checked after parsing keep
+/// their span in the whole content file, from the parse.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct FrontMatter {
     /// The page's title, shown in its `<h1>`, `<title>` and every listing.
@@ -30,16 +32,16 @@ pub struct FrontMatter {
     /// Order within the section: lower first; pages without a weight come last.
     pub weight: Option<i64>,
     /// Replaces the last segment of the page's URL.
-    pub slug: Option<String>,
+    pub slug: Option<Spanned<String>>,
     /// A template of the theme to render with instead of `page.html` / `section.html`.
-    pub template: Option<String>,
+    pub template: Option<Spanned<String>>,
     /// `false` keeps the page off readers' devices: the service worker never saves it.
     pub offline: Option<bool>,
     /// Old URLs of the page (`/old/path/`): each gets a page that sends readers here.
     #[serde(default)]
-    pub aliases: Vec<String>,
+    pub aliases: Vec<Spanned<String>>,
     /// A section's `redirect_to`: its URL sends readers to this URL or content path instead.
-    pub redirect_to: Option<String>,
+    pub redirect_to: Option<Spanned<String>>,
     /// The page's tags: each gets a page listing its pages, at `/tags/<tag>/`.
     #[serde(default)]
     pub tags: Vec<String>,
@@ -55,6 +57,18 @@ pub struct FrontMatter {
     /// Warnings found while reading the header (keys of other generators).
     #[serde(skip)]
     pub warnings: Vec<Diagnostic>,
+}
+
+impl FrontMatter {
+    /// The slug as written.
+    pub fn slug(&self) -> Option<&str> {
+        self.slug.as_ref().map(|slug| slug.get_ref().as_str())
+    }
+
+    /// The template as written.
+    pub fn template(&self) -> Option<&str> {
+        self.template.as_ref().map(|name| name.get_ref().as_str())
+    }
 }
 
 /// Front matter keys that Zola or Hugo know and plumb has no use for, with what to do instead.
@@ -331,6 +345,7 @@ pub fn parse(source: &Source) -> Result<(FrontMatter, usize), Diagnostic> {
         let header = &source.text[split.header.clone()];
         match toml_input::parse::<FrontMatter>(source, header, split.header.start) {
             Ok(front_matter) => {
+                let front_matter = in_file(front_matter, split.header.start);
                 return checked(source, header, split.header.start, front_matter)
                     .map(|meta| (meta, split.body));
             }
@@ -340,6 +355,20 @@ pub fn parse(source: &Source) -> Result<(FrontMatter, usize), Diagnostic> {
         }
     }
     Err(first_error.unwrap_or_else(|| unterminated(source)))
+}
+
+/// `meta` parsed from a header at byte `offset` of its file, its spans made the file's.
+fn in_file(mut meta: FrontMatter, offset: usize) -> FrontMatter {
+    let moved = |value: &mut Spanned<String>| {
+        let span = value.span();
+        let text = std::mem::take(value.get_mut());
+        *value = Spanned::new(span.start + offset..span.end + offset, text);
+    };
+    meta.slug.iter_mut().for_each(moved);
+    meta.template.iter_mut().for_each(moved);
+    meta.aliases.iter_mut().for_each(moved);
+    meta.redirect_to.iter_mut().for_each(moved);
+    meta
 }
 
 /// What the types cannot say: unknown keys, a missing or empty title, Zola's taxonomies.

@@ -143,7 +143,7 @@ fn kind_of(relative: &str) -> Kind {
 /// Which `.toml` files of `content/` are checklists: every one in a folder named `checklists`,
 /// and elsewhere one that has `[[questions]]` at its top level. Any other `.toml` file (a
 /// sample `Cargo.toml`) is published as it is, like any file beside the pages.
-pub fn is_criteria(relative: &str, text: &str) -> bool {
+pub(super) fn is_criteria(relative: &str, text: &str) -> bool {
     let in_checklists = relative
         .split('/')
         .rev()
@@ -186,13 +186,13 @@ fn read_one(config: &Config, relative: String, path: PathBuf) -> Result<Option<E
         return Ok(None);
     }
     if let Some(slug) = &meta.slug
-        && let Some(problem) = paths::check_slug(slug)
+        && let Some(problem) = paths::check_slug(slug.get_ref())
     {
         return Err(Diagnostic::error(problem)
-            .at(&source, crate::config::key_span(&source.text, "slug"))
+            .at(&source, slug.span())
             .with_hint("a slug is one URL segment: letters, digits and `-`, like `my-page`"));
     }
-    let url = paths::url_of(&relative, meta.slug.as_deref());
+    let url = paths::url_of(&relative, meta.slug());
     Ok(Some(Entry::Document(Box::new(Document {
         source,
         relative_path: relative,
@@ -481,7 +481,7 @@ mod tests {
         let source = Source::new(format!("content/{path}"), text);
         let (meta, body) = front_matter::parse(&source).unwrap();
         Document {
-            url: paths::url_of(path, meta.slug.as_deref()),
+            url: paths::url_of(path, meta.slug()),
             source,
             relative_path: path.to_owned(),
             meta,

@@ -12,7 +12,7 @@ pub mod summary;
 pub mod tags;
 pub mod translations;
 
-pub use front_matter::{FrontMatter, PageDate};
+pub use front_matter::FrontMatter;
 pub use load::{Content, assemble, is_ignored, load, not_utf8_name, read_document, read_text};
 pub use redirects::Redirect;
 pub use tags::Tag;
@@ -79,21 +79,12 @@ pub struct Section {
     pub subsections: Vec<usize>,
 }
 
-/// A criteria file found under `content/`, not yet parsed.
-#[derive(Debug, Clone)]
-pub struct CriteriaFile {
-    pub source: Source,
-    /// Root-relative URL of the checklist's own page.
-    pub url: String,
-}
-
 /// All the content of a site. `sections[0]` is the home section (`content/_index.md`); each
 /// other language has its own tree, whose home (`content/_index.es.md`) has no parent.
 #[derive(Debug, Clone, Default)]
 pub struct Site {
     pub sections: Vec<Section>,
     pub pages: Vec<Page>,
-    pub criteria: Vec<CriteriaFile>,
     /// Old addresses that send readers on (aliases, sections' `redirect_to`).
     pub redirects: Vec<Redirect>,
     /// Every tag of the pages, by slug.

@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+use toml::Spanned;
+
 use super::{Document, Site, paths};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
@@ -62,22 +64,22 @@ pub(super) fn collect(site: &Site) -> Result<Vec<Redirect>, Diagnostics> {
         let Some(target) = &doc.meta.redirect_to else {
             continue;
         };
-        match resolve_target(target, doc, &by_path) {
+        match resolve_target(target.get_ref(), doc, &by_path) {
             Ok((to, title)) => redirects.push(Redirect {
                 from: doc.url.clone(),
                 to,
                 title,
                 replaces_section: true,
             }),
-            Err(problem) => diagnostics.push(located(doc, "redirect_to", problem)),
+            Err(problem) => diagnostics.push(located(doc, target, "redirect_to", problem)),
         }
     }
     for (_, doc) in site.documents() {
         for alias in &doc.meta.aliases {
-            let from = match normalise_alias(alias) {
+            let from = match normalise_alias(alias.get_ref()) {
                 Ok(from) => from,
                 Err(problem) => {
-                    diagnostics.push(located(doc, "aliases", problem));
+                    diagnostics.push(located(doc, alias, "aliases", problem));
                     continue;
                 }
             };
@@ -90,6 +92,7 @@ pub(super) fn collect(site: &Site) -> Result<Vec<Redirect>, Diagnostics> {
             if let Some(other) = taken.insert(redirect.output_path(), doc) {
                 diagnostics.push(located(
                     doc,
+                    alias,
                     "aliases",
                     format!(
                         "the alias `{alias}` is already the address of `{}`",
@@ -108,14 +111,15 @@ pub(super) fn collect(site: &Site) -> Result<Vec<Redirect>, Diagnostics> {
     Ok(redirects)
 }
 
-fn located(doc: &Document, key: &str, problem: String) -> Diagnostic {
+/// `problem` of the value `at` of `key` in the front matter of `doc`.
+fn located(doc: &Document, at: &Spanned<String>, key: &str, problem: String) -> Diagnostic {
     let hint = if key == "aliases" {
         "an alias is an old path of this site, such as `/old/page/`; each may be used once"
     } else {
         "redirect to a content file (`@/guide/page.md`), a path of the site (`/guide/page/`) or a full URL"
     };
     Diagnostic::error(problem)
-        .at(&doc.source, crate::config::key_span(&doc.source.text, key))
+        .at(&doc.source, at.span())
         .with_hint(hint)
 }
 

@@ -25,6 +25,9 @@ pub struct Link {
     /// Whether the browser loads it with the page (an image, a stylesheet), not only links.
     pub loaded: bool,
     pub at: Position,
+    /// The byte offset in the page's content file of the markdown that wrote it, when the
+    /// page's markdown body did (not a template).
+    pub source: Option<usize>,
 }
 
 /// An element's `id`.

@@ -13,6 +13,7 @@
 //! left as written. The pass never fails on what an author wrote; it does no I/O.
 
 pub(crate) mod attributes;
+pub mod body;
 pub mod facts;
 
 use std::borrow::Cow;
@@ -23,6 +24,7 @@ use std::sync::LazyLock;
 use lol_html::html_content::Element;
 use lol_html::{ElementContentHandlers, HandlerResult, HtmlRewriter, Selector, Settings, end_tag};
 
+pub use body::Body;
 pub use facts::Facts;
 use facts::{Id, Lines, Link};
 
@@ -40,6 +42,8 @@ pub struct Target<'a> {
     /// The root-relative folder of the content file the page was built from (`/guide/`), from
     /// which the relative URLs of its raw HTML are read; `None` for pages of no content file.
     pub source_folder: Option<&'a str>,
+    /// The markdown body the template printed, for the content file's places of its URLs.
+    pub body: Option<Body<'a>>,
 }
 
 /// A finished page as it goes to the sink: its file, and what the pass recorded of it.
@@ -67,6 +71,7 @@ pub fn finish(path: String, html: &str, target: &Target<'_>) -> Result<Page, Dia
         open_navs: Rc::clone(&open_navs),
         navs: 0,
         marked_nav: 0,
+        body: target.body.and_then(|body| body.place_in(html)),
     });
     let mut out = Vec::with_capacity(html.len() + html.len() / 16);
     let selectors = &*SELECTORS;
@@ -146,6 +151,7 @@ struct Pass<'t, 'a> {
     /// `<nav>` elements opened so far, and the last one whose current link is marked.
     navs: usize,
     marked_nav: usize,
+    body: Option<body::Placed<'t>>,
 }
 
 impl Pass<'_, '_> {
@@ -181,7 +187,9 @@ impl Pass<'_, '_> {
             return;
         }
         let tag = known_tag(&el.tag_name());
-        let at = self.lines.at(el.source_location().bytes().start);
+        let start = el.source_location().bytes().start;
+        let at = self.lines.at(start);
+        let source = self.body.and_then(|body| body.source_of(start));
         for (name, value) in urls {
             if tag == "a" && name == "href" && self.open_navs.get() > 0 && !marked {
                 self.mark_current(el, &value);
@@ -201,6 +209,7 @@ impl Pass<'_, '_> {
                         attribute: name,
                         loaded,
                         at,
+                        source,
                     });
                 }
             };

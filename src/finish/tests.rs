@@ -7,6 +7,7 @@ fn first_page() -> Target<'static> {
         url: "/guide/first/",
         rewriter: Rewriter::RelativeTo("/guide/first/", LinkStyle::Pretty),
         source_folder: Some("/guide/"),
+        body: None,
     }
 }
 
@@ -135,6 +136,7 @@ fn pages_of_no_content_file_and_the_404_page() {
         url: "/404.html",
         rewriter: Rewriter::UnderBase("/sub/"),
         source_folder: None,
+        body: None,
     };
     let finished = finish(
         "404.html".to_owned(),

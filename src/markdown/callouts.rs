@@ -5,7 +5,7 @@
 use pulldown_cmark::BlockQuoteKind;
 
 /// The opening HTML of a callout of `kind`.
-pub fn open(kind: BlockQuoteKind) -> String {
+pub(super) fn open(kind: BlockQuoteKind) -> String {
     let (class, title) = names(kind);
     format!(
         "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n"
@@ -13,7 +13,7 @@ pub fn open(kind: BlockQuoteKind) -> String {
 }
 
 /// The closing HTML of a callout.
-pub const CLOSE: &str = "</div>\n";
+pub(super) const CLOSE: &str = "</div>\n";
 
 fn names(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     match kind {

@@ -9,7 +9,7 @@ use pulldown_latex::config::DisplayMode;
 use pulldown_latex::{Parser, RenderConfig, Storage, push_mathml};
 
 /// `latex` as a `<math>` element, or what is wrong with it.
-pub fn to_mathml(latex: &str, display: bool) -> Result<String, String> {
+pub(super) fn to_mathml(latex: &str, display: bool) -> Result<String, String> {
     let storage = Storage::new();
     let events: Vec<_> = Parser::new(latex, &storage).collect();
     if let Some(Err(error)) = events.iter().find(|e| e.is_err()) {

@@ -12,6 +12,7 @@ pub mod highlight;
 mod math;
 pub mod search_text;
 pub mod shortcodes;
+pub mod source_map;
 mod tables;
 mod toc;
 
@@ -26,6 +27,7 @@ use crate::diagnostic::{Diagnostic, suggest};
 pub use highlight::Highlighter;
 pub use search_text::SearchText;
 pub use shortcodes::{NoShortcodes, Shortcodes};
+pub use source_map::SourceMap;
 use toc::HeadingIds;
 pub use toc::TocEntry;
 
@@ -64,6 +66,8 @@ pub struct Rendered {
     pub diagnostics: Vec<Diagnostic>,
     /// The body's text part by part, for the search index.
     pub search: SearchText,
+    /// Where in the content file each link and piece of raw HTML of `html` was written.
+    pub sources: SourceMap,
 }
 
 /// A link to `#anchor` in `target`, to check once every page is rendered.
@@ -132,12 +136,17 @@ pub fn render(doc: &Document, this: DocId, cx: &RenderContext<'_>) -> Rendered {
         ..
     } = state;
     rendered.html.reserve(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut rendered.html, out.into_iter());
+    rendered.sources = source_map::write_html(&mut rendered.html, out);
+    // Each change below moves what follows it in the HTML: the map forgets those places.
     // CommonMark: U+0000 is replaced by U+FFFD wherever it appears, for security.
-    if rendered.html.contains('\0') {
+    if let Some(at) = rendered.html.find('\0') {
+        rendered.sources.forget_from(at);
         rendered.html = rendered.html.replace('\0', "\u{FFFD}");
     }
     if let Some(cut) = &cut {
+        if let Some(at) = rendered.html.find(shortcodes::OPEN) {
+            rendered.sources.forget_from(at);
+        }
         let html = std::mem::take(&mut rendered.html);
         rendered.html = shortcodes::expand(
             html,
@@ -189,9 +198,13 @@ fn code_ranges(markdown: &str, options: Options) -> Vec<Range<usize>> {
         .collect()
 }
 
+/// An event to write, with the span of the content file it was parsed from when it may write
+/// a URL the author wrote (see [`SourceMap`]).
+type Mapped<'a> = (Event<'a>, Option<Range<usize>>);
+
 struct Heading<'a> {
     tag: Tag<'a>,
-    events: Vec<Event<'a>>,
+    events: Vec<Mapped<'a>>,
     text: String,
 }
 
@@ -208,7 +221,7 @@ struct State<'a, 'c> {
     offset: usize,
     /// The body with its shortcode calls cut out, when it had any: positions map back through it.
     cut: Option<&'c shortcodes::Cut>,
-    out: Vec<Event<'a>>,
+    out: Vec<Mapped<'a>>,
     heading: Option<Heading<'a>>,
     code: Option<Code>,
     /// Text of the first paragraph, while it is being read.
@@ -295,17 +308,17 @@ impl<'a> State<'a, '_> {
             Event::Start(Tag::Link {
                 link_type: LinkType::Email,
                 ..
-            }) => self.push(event),
+            }) => self.push_parsed(event, &range),
             Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
                     let written = std::mem::replace(dest_url, CowStr::Borrowed(""));
                     *dest_url = self.resolve_link(written, &range);
                 }
-                self.push(Event::Start(tag));
+                self.push_parsed(Event::Start(tag), &range);
             }
             // Footnotes get ids of their own kind (`fn-1`), which no heading's id can be.
             Event::FootnoteReference(label) => {
-                self.push(Event::FootnoteReference(footnote_id(&label)));
+                self.push_parsed(Event::FootnoteReference(footnote_id(&label)), &range);
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 self.push(Event::Start(Tag::FootnoteDefinition(footnote_id(&label))));
@@ -327,6 +340,7 @@ impl<'a> State<'a, '_> {
                 }
                 self.push(event);
             }
+            event @ (Event::Html(_) | Event::InlineHtml(_)) => self.push_parsed(event, &range),
             event => self.push(event),
         }
     }
@@ -344,7 +358,18 @@ impl<'a> State<'a, '_> {
         }
     }
 
+    /// Adds an event plumb wrote, which has no place in the content file.
     fn push(&mut self, event: Event<'a>) {
+        self.push_mapped((event, None));
+    }
+
+    /// Adds an event as parsed from `range` of the markdown, its URLs the author's.
+    fn push_parsed(&mut self, event: Event<'a>, range: &Range<usize>) {
+        let span = self.span(range);
+        self.push_mapped((event, Some(span)));
+    }
+
+    fn push_mapped(&mut self, event: Mapped<'a>) {
         match &mut self.heading {
             Some(heading) => heading.events.push(event),
             None => self.out.push(event),
@@ -392,14 +417,17 @@ impl<'a> State<'a, '_> {
             title: text.trim().to_owned(),
             children: Vec::new(),
         });
-        self.out.push(Event::Start(Tag::Heading {
-            level,
-            id: Some(id.into()),
-            classes,
-            attrs,
-        }));
+        self.out.push((
+            Event::Start(Tag::Heading {
+                level,
+                id: Some(id.into()),
+                classes,
+                attrs,
+            }),
+            None,
+        ));
         self.out.extend(events);
-        self.out.push(Event::End(TagEnd::Heading(level)));
+        self.out.push((Event::End(TagEnd::Heading(level)), None));
     }
 
     fn finish_code(&mut self) {

@@ -41,7 +41,7 @@ impl Shortcodes for NoShortcodes {
     }
 }
 
-const OPEN: char = '\u{E000}';
+pub(super) const OPEN: char = '\u{E000}';
 const CLOSE: char = '\u{E001}';
 
 /// One call found in the text.
@@ -68,7 +68,7 @@ pub(super) struct Cut {
 
 impl Cut {
     /// The position in the original markdown of a position in the cut text.
-    pub fn source_position(&self, position: usize) -> usize {
+    pub(super) fn source_position(&self, position: usize) -> usize {
         let index = self.shifts.partition_point(|&(end, _)| end <= position);
         let delta = index.checked_sub(1).map_or(0, |i| self.shifts[i].1);
         position.saturating_add_signed(-delta)

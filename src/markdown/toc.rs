@@ -16,12 +16,12 @@ pub struct TocEntry {
 /// Gives each heading of a page a unique id: the slug of its text, then `-1`, `-2`... for
 /// repeats. Ids the author set explicitly (`{#id}`) are kept and reserved too.
 #[derive(Debug, Default)]
-pub struct HeadingIds {
+pub(super) struct HeadingIds {
     used: HashSet<String>,
 }
 
 impl HeadingIds {
-    pub fn assign(&mut self, explicit: Option<&str>, text: &str) -> String {
+    pub(super) fn assign(&mut self, explicit: Option<&str>, text: &str) -> String {
         let base = match explicit {
             Some(id) => id.to_owned(),
             None => {
@@ -42,13 +42,13 @@ impl HeadingIds {
         id
     }
 
-    pub fn into_set(self) -> HashSet<String> {
+    pub(super) fn into_set(self) -> HashSet<String> {
         self.used
     }
 }
 
 /// Nests a flat list of headings: each heading holds the deeper ones that follow it.
-pub fn nest(flat: Vec<TocEntry>) -> Vec<TocEntry> {
+pub(super) fn nest(flat: Vec<TocEntry>) -> Vec<TocEntry> {
     let mut roots: Vec<TocEntry> = Vec::new();
     for entry in flat {
         insert(&mut roots, entry);

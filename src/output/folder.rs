@@ -118,13 +118,13 @@ fn is_ours_or_empty(output: &Path) -> bool {
 /// Holds the staging folder of one output for one build; other builds of the same output wait
 /// in [`StagingLock::take`] until it is dropped (or the process ends).
 #[derive(Debug)]
-pub struct StagingLock(#[allow(dead_code)] File);
+pub(super) struct StagingLock(#[allow(dead_code)] File);
 
 impl StagingLock {
     /// Creates the staging folder if needed and locks it, calling `waiting` once if another
     /// build holds it. The lock is on the folder itself; if another build swapped it in as its
     /// output while this one waited, the folder now at the staging name is locked instead.
-    pub fn take(staging: &Path, waiting: &dyn Fn()) -> io::Result<Self> {
+    pub(super) fn take(staging: &Path, waiting: &dyn Fn()) -> io::Result<Self> {
         let mut told = false;
         loop {
             match fs::symlink_metadata(staging) {

@@ -196,6 +196,7 @@ mod tests {
                 crate::urls::LinkStyle::Pretty,
             ),
             source_folder: None,
+            body: None,
         };
         crate::finish::finish("guide/first/index.html".to_owned(), html, &target)
             .expect("finishes")
@@ -263,6 +264,7 @@ mod tests {
                 url: "/404.html",
                 rewriter: crate::urls::Rewriter::UnderBase("/sub/"),
                 source_folder: None,
+                body: None,
             },
         )
         .expect("finishes");

@@ -10,8 +10,9 @@ pub mod page;
 pub mod shards;
 pub mod words;
 
-pub use page::{Indexing, Page};
-pub use words::Language;
+use page::Indexing;
+pub use page::Page;
+use words::Language;
 
 use crate::config::Config;
 use crate::markdown::SearchText;

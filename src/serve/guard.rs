@@ -11,13 +11,13 @@ use axum::http::uri::Authority;
 
 /// The address the preview is served on.
 #[derive(Debug, Clone, Copy)]
-pub struct Allowed {
+pub(super) struct Allowed {
     pub address: SocketAddr,
 }
 
 impl Allowed {
     /// Whether `host` (a `Host` header: name or address, maybe a port) names this server.
-    pub fn host(&self, host: &str) -> bool {
+    pub(super) fn host(&self, host: &str) -> bool {
         let Ok(authority) = host.parse::<Authority>() else {
             return false;
         };
@@ -25,7 +25,7 @@ impl Allowed {
     }
 
     /// Whether `origin` (an `Origin` header) is a page of this server.
-    pub fn origin(&self, origin: &str) -> bool {
+    pub(super) fn origin(&self, origin: &str) -> bool {
         let Ok(uri) = origin.parse::<Uri>() else {
             return false;
         };

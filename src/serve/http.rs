@@ -28,13 +28,13 @@ const PING_EVERY: Duration = Duration::from_secs(10);
 
 /// How long a page may stay silent after a ping (or take to accept a message) before its
 /// socket is dropped.
-pub const PONG_WITHIN: Duration = Duration::from_secs(10);
+pub(super) const PONG_WITHIN: Duration = Duration::from_secs(10);
 
 const LIVE_JS: &str = include_str!("../assets/live.js");
 
 /// What the server shows: the last good files, and the current build error, if any.
 #[derive(Debug, Default)]
-pub struct Snapshot {
+pub(super) struct Snapshot {
     pub files: Arc<Files>,
     pub error: Option<String>,
     /// The last good build's warnings, shown over the page without hiding it.
@@ -45,7 +45,7 @@ pub struct Snapshot {
 
 /// State shared by every request.
 #[derive(Clone)]
-pub struct Live {
+pub(super) struct Live {
     pub snapshot: Arc<RwLock<Arc<Snapshot>>>,
     pub events: broadcast::Sender<String>,
     /// The pages whose sockets are connected, for the rebuild to do first.
@@ -61,12 +61,12 @@ enum PageMessage {
 }
 
 impl Live {
-    pub fn current(&self) -> Arc<Snapshot> {
+    pub(super) fn current(&self) -> Arc<Snapshot> {
         self.snapshot.read().map(|s| s.clone()).unwrap_or_default()
     }
 
     /// Replaces the snapshot and tells every open page.
-    pub fn publish(&self, snapshot: Snapshot, message: String) {
+    pub(super) fn publish(&self, snapshot: Snapshot, message: String) {
         if let Ok(mut current) = self.snapshot.write() {
             *current = Arc::new(snapshot);
         }
@@ -74,7 +74,7 @@ impl Live {
     }
 }
 
-pub fn router(live: Live, allowed: Allowed) -> Router {
+pub(super) fn router(live: Live, allowed: Allowed) -> Router {
     Router::new()
         .route("/__plumb/live.js", get(live_js))
         .route("/__plumb/socket", get(socket))
@@ -186,7 +186,7 @@ async fn send(socket: &mut WebSocket, text: String) -> bool {
     )
 }
 
-pub fn hello(snapshot: &Snapshot) -> String {
+pub(super) fn hello(snapshot: &Snapshot) -> String {
     serde_json::json!({"kind": "hello", "version": snapshot.version, "error": snapshot.error, "warnings": snapshot.warnings})
         .to_string()
 }
@@ -216,7 +216,7 @@ async fn file(State(live): State<Live>, uri: Uri) -> Response<Body> {
 
 /// The key of `path` in the files: percent-decoded, without the leading `/`, `index.html` for
 /// folders. `None` for anything that is not a plain path inside the site.
-pub fn file_key(path: &str) -> Option<String> {
+pub(super) fn file_key(path: &str) -> Option<String> {
     let decoded = percent_encoding::percent_decode_str(path)
         .decode_utf8()
         .ok()?;

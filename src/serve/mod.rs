@@ -24,7 +24,6 @@ use tokio::sync::broadcast;
 
 use crate::config::BuildOptions;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-pub use http::file_key;
 use http::{Live, Snapshot};
 use preview::Preview;
 

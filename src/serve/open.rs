@@ -14,12 +14,12 @@ use crate::output::lock;
 /// The output paths of the open pages (`guide/risk/index.html`), each with how many sockets
 /// have it open.
 #[derive(Debug, Clone, Default)]
-pub struct OpenPages(Arc<Mutex<BTreeMap<String, usize>>>);
+pub(super) struct OpenPages(Arc<Mutex<BTreeMap<String, usize>>>);
 
 impl OpenPages {
     /// Registers a page open at the URL path `path` (`/guide/risk/`), until the returned
     /// [`Opened`] is dropped. `None` for a path that is no file of a site.
-    pub fn open(&self, path: &str) -> Option<Opened> {
+    pub(super) fn open(&self, path: &str) -> Option<Opened> {
         let key = file_key(path)?;
         *lock(&self.0).entry(key.clone()).or_default() += 1;
         Some(Opened {
@@ -29,14 +29,14 @@ impl OpenPages {
     }
 
     /// The output paths of the pages open now, in a stable order.
-    pub fn paths(&self) -> Vec<String> {
+    pub(super) fn paths(&self) -> Vec<String> {
         lock(&self.0).keys().cloned().collect()
     }
 }
 
 /// One socket's page, registered as open until this is dropped.
 #[derive(Debug)]
-pub struct Opened {
+pub(super) struct Opened {
     pages: OpenPages,
     key: String,
 }

@@ -27,14 +27,14 @@ use super::plan::RebuildPlan;
 mod templates;
 
 /// The files the server answers with: path below the site -> bytes.
-pub type Files = HashMap<String, Arc<[u8]>>;
+pub(super) type Files = HashMap<String, Arc<[u8]>>;
 
 /// One of the [`Files`].
 type File = (String, Arc<[u8]>);
 
 /// What a rebuild did, for the terminal and the browser.
 #[derive(Debug, Clone)]
-pub struct Rebuilt {
+pub(super) struct Rebuilt {
     /// What was rebuilt, in words: "everything (site.toml)", "1 page".
     pub what: String,
     /// Only stylesheets changed: the browser can swap them without a reload.
@@ -71,9 +71,9 @@ struct Compiled {
 
 /// Shows the open pages of a full rebuild before the rest are rendered: the files as they
 /// will be, but for the pages not yet rendered, which are still the last build's.
-pub type Early = Box<dyn FnMut(&Files) + Send>;
+pub(super) type Early = Box<dyn FnMut(&Files) + Send>;
 
-pub struct Preview {
+pub(super) struct Preview {
     options: BuildOptions,
     highlighter: Highlighter,
     compiled: Option<Compiled>,
@@ -84,7 +84,7 @@ pub struct Preview {
 }
 
 impl Preview {
-    pub fn new(options: BuildOptions) -> Self {
+    pub(super) fn new(options: BuildOptions) -> Self {
         Self {
             options,
             highlighter: Highlighter::default(),
@@ -97,26 +97,26 @@ impl Preview {
 
     /// Calls `early` in each full rebuild, and in each page edit, once the plan's open pages are
     /// rendered (before the search index is written again).
-    pub fn on_first_pages(&mut self, early: Early) {
+    pub(super) fn on_first_pages(&mut self, early: Early) {
         self.early = Some(early);
     }
 
-    pub fn files(&self) -> &Files {
+    pub(super) fn files(&self) -> &Files {
         &self.files
     }
 
-    pub fn output_dir(&self) -> Option<&Path> {
+    pub(super) fn output_dir(&self) -> Option<&Path> {
         self.compiled
             .as_ref()
             .map(|c| c.config.output_dir.as_path())
     }
 
-    pub fn theme_name(&self) -> Option<&str> {
+    pub(super) fn theme_name(&self) -> Option<&str> {
         self.compiled.as_ref().map(|c| c.config.theme.as_str())
     }
 
     /// Brings the preview up to date with `plan`. On error, the previous files stay.
-    pub fn apply(&mut self, plan: &RebuildPlan) -> Result<Rebuilt, Diagnostics> {
+    pub(super) fn apply(&mut self, plan: &RebuildPlan) -> Result<Rebuilt, Diagnostics> {
         self.first.clone_from(&plan.first);
         if let Some(why) = &plan.full {
             return self.full().map(|warnings| Rebuilt {
@@ -185,7 +185,7 @@ impl Preview {
 
     /// Rebuilds everything, reusing highlighted code; its warnings are those `plumb build`
     /// reports (and fail it the same way under `--strict`).
-    pub fn full(&mut self) -> Result<Diagnostics, Diagnostics> {
+    pub(super) fn full(&mut self) -> Result<Diagnostics, Diagnostics> {
         let Prepared {
             config,
             site,

@@ -18,13 +18,13 @@ use crate::output::lock;
 
 /// How much stack a render may use by the time it enters a macro: half of the 2 MiB that
 /// rayon's threads (and Rust's) get, hundreds of levels of macros in a release build.
-pub const STACK_FOR_MACROS: usize = 1024 * 1024;
+pub(super) const STACK_FOR_MACROS: usize = 1024 * 1024;
 
 const ENTER: &str = "__plumb_enter_macro";
 
 /// Where the stack stood when the current render began, on each rendering thread.
 #[derive(Debug, Default, Clone)]
-pub struct MacroDepth(Arc<Mutex<HashMap<ThreadId, usize>>>);
+pub(super) struct MacroDepth(Arc<Mutex<HashMap<ThreadId, usize>>>);
 
 /// Where this thread's stack stands: the address of a local of this call.
 #[inline(never)]
@@ -35,7 +35,7 @@ fn stack_position() -> usize {
 
 impl MacroDepth {
     /// Adds the measuring call to every macro of `tera` and registers it.
-    pub fn install(&self, tera: &mut Tera) {
+    pub(super) fn install(&self, tera: &mut Tera) {
         for template in tera.templates.values_mut() {
             let file = template.name.clone();
             for (name, definition) in &mut template.macros {
@@ -58,7 +58,7 @@ impl MacroDepth {
     }
 
     /// Marks where this thread's stack stands as a render begins.
-    pub fn reset(&self) {
+    pub(super) fn reset(&self) {
         lock(&self.0).insert(thread::current().id(), stack_position());
     }
 }

@@ -33,7 +33,7 @@ struct Step {
 }
 
 /// Every cycle of unconditional includes and macro calls, as an error at its first step.
-pub fn check(tera: &Tera, files: &HashMap<String, Source>) -> Vec<Diagnostic> {
+pub(super) fn check(tera: &Tera, files: &HashMap<String, Source>) -> Vec<Diagnostic> {
     let steps = steps(tera);
     let mut reported: BTreeSet<BTreeSet<Unit>> = BTreeSet::new();
     let mut diagnostics = Vec::new();

@@ -8,21 +8,21 @@ use std::path::{Path, PathBuf};
 
 use plumb::{BuildOptions, Diagnostics};
 
-pub fn repo() -> &'static Path {
+pub(crate) fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-pub fn fixtures() -> PathBuf {
+pub(crate) fn fixtures() -> PathBuf {
     repo().join("tests/fixtures")
 }
 
-pub struct Fixture {
+pub(crate) struct Fixture {
     _dir: tempfile::TempDir,
     pub root: PathBuf,
 }
 
 impl Fixture {
-    pub fn new(name: &str) -> Self {
+    pub(crate) fn new(name: &str) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = dir.path().join("site");
         copy_tree(&fixtures().join(name), &root);
@@ -33,46 +33,46 @@ impl Fixture {
     }
 
     /// Copies `overlay`'s files over the fixture's.
-    pub fn overlay(self, overlay: &Path) -> Self {
+    pub(crate) fn overlay(self, overlay: &Path) -> Self {
         copy_tree(overlay, &self.root);
         self
     }
 
-    pub fn write(&self, path: &str, text: &str) -> &Self {
+    pub(crate) fn write(&self, path: &str, text: &str) -> &Self {
         let path = self.root.join(path);
         fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
         fs::write(path, text).expect("write");
         self
     }
 
-    pub fn options(&self) -> BuildOptions {
+    pub(crate) fn options(&self) -> BuildOptions {
         BuildOptions {
             root: self.root.clone(),
             ..BuildOptions::default()
         }
     }
 
-    pub fn build(&self) -> Result<plumb::Summary, Diagnostics> {
+    pub(crate) fn build(&self) -> Result<plumb::Summary, Diagnostics> {
         plumb::build(&self.options())
     }
 
-    pub fn output(&self) -> PathBuf {
+    pub(crate) fn output(&self) -> PathBuf {
         self.root.join("public")
     }
 
-    pub fn read(&self, path: &str) -> String {
+    pub(crate) fn read(&self, path: &str) -> String {
         let path = self.output().join(path);
         fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
 
     /// Every output file with its bytes, sorted by path.
-    pub fn snapshot_tree(&self) -> Vec<(String, Vec<u8>)> {
+    pub(crate) fn snapshot_tree(&self) -> Vec<(String, Vec<u8>)> {
         tree(&self.output())
     }
 }
 
 /// Every file below `dir` with its bytes, sorted by path.
-pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
@@ -91,7 +91,7 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-pub fn copy_tree(from: &Path, to: &Path) {
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from)
         .into_iter()
         .filter_map(Result::ok)
@@ -108,20 +108,20 @@ pub fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// The `<main>` element of a page, for snapshots that survive theme changes elsewhere.
-pub fn main_of(html: &str) -> &str {
+pub(crate) fn main_of(html: &str) -> &str {
     let start = html.find("<main").expect("a <main> element");
     let end = html.rfind("</main>").expect("a </main>") + "</main>".len();
     &html[start..end]
 }
 
 /// Every diagnostic, one line each, as `plumb build` prints them in short form.
-pub fn lines(diagnostics: &Diagnostics) -> String {
+pub(crate) fn lines(diagnostics: &Diagnostics) -> String {
     diagnostics.iter().map(|d| format!("{d}\n")).collect()
 }
 
 /// A worked example of the guide: a page whose front matter's `[extra.example]` gives a
 /// checklist's answers and the verdict its text states.
-pub struct WorkedExample {
+pub(crate) struct WorkedExample {
     pub file: PathBuf,
     pub title: String,
     pub checklist: String,
@@ -130,7 +130,7 @@ pub struct WorkedExample {
 }
 
 /// Every worked example of the shipped guide's `content/`, in file name order.
-pub fn worked_examples() -> Vec<WorkedExample> {
+pub(crate) fn worked_examples() -> Vec<WorkedExample> {
     let mut examples = Vec::new();
     for entry in walkdir::WalkDir::new(repo().join("content"))
         .sort_by_file_name()

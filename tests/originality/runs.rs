@@ -7,16 +7,16 @@
 //! run occurs in the article, not the article's words.
 
 /// How many words make a run.
-pub const RUN: usize = 8;
+pub(crate) const RUN: usize = 8;
 
 /// A word of `text` and the line (from 1) it stands on.
-pub struct Word {
+pub(crate) struct Word {
     pub text: String,
     pub line: usize,
 }
 
 /// The words of `text`, normalised.
-pub fn words(text: &str) -> Vec<Word> {
+pub(crate) fn words(text: &str) -> Vec<Word> {
     let mut words = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let line_text = line.to_lowercase().replace(['\u{2019}', '\''], "");
@@ -34,13 +34,13 @@ pub fn words(text: &str) -> Vec<Word> {
 }
 
 /// The hash of one run of words.
-pub fn hash(run: &[Word]) -> u64 {
+pub(crate) fn hash(run: &[Word]) -> u64 {
     let joined: Vec<&str> = run.iter().map(|w| w.text.as_str()).collect();
     xxhash_rust::xxh3::xxh3_64(joined.join(" ").as_bytes())
 }
 
 /// The hashes of every run of `text`, each with the line its first word stands on.
-pub fn runs(text: &str) -> Vec<(u64, usize)> {
+pub(crate) fn runs(text: &str) -> Vec<(u64, usize)> {
     words(text)
         .windows(RUN)
         .map(|run| (hash(run), run[0].line))

@@ -1,0 +1,50 @@
+//! Where a page's markdown body sits in the page its template wrote, so that each URL the pass
+//! meets inside it is named at the place of the content file that wrote it
+//! ([`crate::markdown::SourceMap`]) rather than at the generated page's line.
+//!
+//! The body is found as the template wrote it (`{{ page.content | safe }}`): a template that
+//! changes it, or does not print it, leaves every URL at its place in the page.
+
+use crate::markdown::SourceMap;
+
+/// A page's rendered markdown and the map of where it came from.
+#[derive(Debug, Clone, Copy)]
+pub struct Body<'a> {
+    pub html: &'a str,
+    pub sources: &'a SourceMap,
+}
+
+/// A body found in one page: from `start` of the page, `len` bytes long.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Placed<'a> {
+    start: usize,
+    len: usize,
+    sources: &'a SourceMap,
+}
+
+impl<'a> Body<'a> {
+    /// Where the body is in `page`, when it is there as written.
+    pub(crate) fn place_in(&self, page: &str) -> Option<Placed<'a>> {
+        if self.sources.is_empty() || self.html.is_empty() {
+            return None;
+        }
+        let start = memchr::memmem::find(page.as_bytes(), self.html.as_bytes())?;
+        Some(Placed {
+            start,
+            len: self.html.len(),
+            sources: self.sources,
+        })
+    }
+}
+
+impl Placed<'_> {
+    /// The byte offset in the content file that wrote the page's byte `offset`, when the body
+    /// did.
+    pub(crate) fn source_of(&self, offset: usize) -> Option<usize> {
+        let within = offset.checked_sub(self.start)?;
+        if within >= self.len {
+            return None;
+        }
+        self.sources.source_of(within)
+    }
+}
