@@ -30,8 +30,6 @@ pub struct Built {
     pub config: Config,
     pub site: Site,
     pub files: Vec<OutputFile>,
-    /// What the finishing pass recorded of each page, by its output path.
-    pub facts: HashMap<String, Facts>,
     /// Warnings (a build with errors returns them instead of a `Built`).
     pub diagnostics: Diagnostics,
     pub timings: Timings,
@@ -189,13 +187,19 @@ fn write_error(config: &Config, err: &std::io::Error) -> Diagnostics {
         .into()
 }
 
+/// What `plumb check` found of a site whose links all hold.
+#[derive(Debug)]
+pub struct Checked {
+    pub pages: usize,
+    pub sections: usize,
+    pub warnings: Diagnostics,
+}
+
 /// Runs the whole pipeline but the write: the site as it would be published, in memory.
 pub fn compile(options: &BuildOptions) -> Result<Built, Diagnostics> {
     let run = run(options, |_| Ok(output::Memory::default()))?;
-    let (files, facts) = run.sink.into_parts();
     Ok(Built {
-        files,
-        facts,
+        files: run.sink.into_files(),
         config: run.config,
         site: run.site,
         diagnostics: run.diagnostics,
@@ -736,25 +740,31 @@ fn compile_embeds(
     embeds
 }
 
-/// The extra check of `plumb check`: every link of every generated page leads somewhere.
-pub fn check_links(built: Built) -> Result<Built, Diagnostics> {
-    let errors = crate::check::links(
-        &built.files,
-        &built.facts,
-        &built.config.base_path,
-        &built
-            .site
-            .documents()
-            .map(|(_, doc)| (render::page_path(&doc.url), &doc.source))
-            .collect(),
-    );
-    if errors.is_empty() {
-        return Ok(built);
+/// `plumb check`: the whole pipeline, keeping of each file only its path and of each page what
+/// the finishing pass recorded, then the extra check that every link of every generated page
+/// leads somewhere. The same run as a build, so both report the same; only the bytes are not
+/// kept.
+pub fn check(options: &BuildOptions) -> Result<Checked, Diagnostics> {
+    let run = run(options, |_| Ok(output::FactsOnly::default()))?;
+    let facts = run.sink.into_pages();
+    let paths: HashSet<&str> = run.records.iter().map(|r| r.path.as_str()).collect();
+    let sources = run
+        .site
+        .documents()
+        .map(|(_, doc)| (render::page_path(&doc.url), &doc.source))
+        .collect();
+    let errors = crate::check::links(&paths, &facts, &run.config.base_path, &sources);
+    let mut diagnostics = run.diagnostics;
+    if !errors.is_empty() {
+        diagnostics.extend(errors);
+        diagnostics.sort();
+        return Err(diagnostics);
     }
-    let mut diagnostics = built.diagnostics;
-    diagnostics.extend(errors);
-    diagnostics.sort();
-    Err(diagnostics)
+    Ok(Checked {
+        pages: run.site.pages.len(),
+        sections: run.site.sections.len(),
+        warnings: diagnostics,
+    })
 }
 
 /// The checks of one finished page (at `path`, built from `source`) that build and serve both

@@ -11,18 +11,17 @@ use crate::diagnostic::{Diagnostic, Source};
 use crate::finish::Facts;
 use crate::finish::facts::Link;
 use crate::markdown::is_external;
-use crate::output::OutputFile;
 
-/// Broken internal links of the built `files`, whose pages' facts are `facts` (by output path).
+/// Broken internal links of a build of the files at `paths`, whose pages' facts are `facts` (by
+/// output path).
 /// `base_path` is the site's path on its host (for the absolute paths of the 404 page);
 /// `sources` maps output paths to the content files they came from.
 pub fn links(
-    files: &[OutputFile],
+    paths: &HashSet<&str>,
     facts: &HashMap<String, Facts>,
     base_path: &str,
     sources: &HashMap<String, &Source>,
 ) -> Vec<Diagnostic> {
-    let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let mut pages: Vec<(&String, &Facts)> = facts.iter().collect();
     pages.sort_unstable_by_key(|(path, _)| *path);
     let mut diagnostics = Vec::new();
@@ -31,7 +30,7 @@ pub fn links(
             if is_external(&link.url) {
                 continue;
             }
-            if let Some(problem) = check_one(path, &link.url, base_path, &paths, facts) {
+            if let Some(problem) = check_one(path, &link.url, base_path, paths, facts) {
                 let source = sources.get(path).copied();
                 diagnostics.push(broken(path, &problem, link, source));
             }
@@ -133,11 +132,10 @@ mod tests {
     /// The messages for `pages` (output path, HTML as written by a template), finished as the
     /// pages of a site under `/base/`.
     fn check(pages: &[(&str, &str)]) -> Vec<String> {
-        let mut files = Vec::new();
+        let paths: HashSet<&str> = pages.iter().map(|(path, _)| *path).collect();
         let mut facts = HashMap::new();
         for (path, html) in pages {
             if !path.ends_with(".html") {
-                files.push(OutputFile::new((*path).to_owned(), Vec::new()));
                 continue;
             }
             let url = format!("/{}", path.trim_end_matches("index.html"));
@@ -153,9 +151,8 @@ mod tests {
             };
             let page = crate::finish::finish((*path).to_owned(), html, &target).expect("finishes");
             facts.insert((*path).to_owned(), page.facts);
-            files.push(page.file);
         }
-        links(&files, &facts, "/base/", &HashMap::new())
+        links(&paths, &facts, "/base/", &HashMap::new())
             .iter()
             .map(|d| d.message.clone())
             .collect()

@@ -168,13 +168,13 @@ fn serve(args: ServeArgs) -> ExitCode {
 }
 
 fn check(site: SiteArgs) -> ExitCode {
-    match plumb::compile(&site.options(None)).and_then(plumb::build::check_links) {
-        Ok(built) => {
-            report(&built.diagnostics);
+    match plumb::build::check(&site.options(None)) {
+        Ok(checked) => {
+            report(&checked.warnings);
             println!(
                 "Checked {} and {}: no errors",
-                count(built.site.pages.len(), "page"),
-                count(built.site.sections.len(), "section")
+                count(checked.pages, "page"),
+                count(checked.sections, "section")
             );
             ExitCode::SUCCESS
         }

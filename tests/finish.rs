@@ -18,7 +18,7 @@ fn basic_with(body: &str) -> Fixture {
 
 /// `plumb check`'s diagnostics for `site`, one a line (empty when every link holds).
 fn check(site: &Fixture) -> String {
-    match plumb::compile(&site.options()).and_then(plumb::build::check_links) {
+    match plumb::build::check(&site.options()) {
         Ok(_) => String::new(),
         Err(diagnostics) => lines(&diagnostics),
     }

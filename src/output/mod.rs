@@ -79,20 +79,18 @@ fn record(path: &str, bytes: &[u8]) -> Record {
     }
 }
 
-/// Keeps every file in memory, and each page's facts: for `plumb check`.
+/// Keeps every file in memory: the site as it would be published, for tests and tools.
 #[derive(Debug, Default)]
 pub struct Memory {
     files: Mutex<Vec<OutputFile>>,
-    facts: Mutex<HashMap<String, Facts>>,
 }
 
 impl Memory {
-    /// The files, sorted by path, and each page's facts by its path.
-    pub fn into_parts(self) -> (Vec<OutputFile>, HashMap<String, Facts>) {
+    /// The files, sorted by path.
+    pub fn into_files(self) -> Vec<OutputFile> {
         let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
         files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-        let facts = self.facts.into_inner().unwrap_or_else(|e| e.into_inner());
-        (files, facts)
+        files
     }
 }
 
@@ -105,9 +103,32 @@ impl Sink for Memory {
         lock(&self.files).push(file);
         Ok(record)
     }
+}
+
+/// Keeps only what `plumb check` reads: each page's facts. Every file is recorded (its path,
+/// hash and size) and its bytes dropped at once, so checking a site holds no page in memory.
+#[derive(Debug, Default)]
+pub struct FactsOnly {
+    pages: Mutex<HashMap<String, Facts>>,
+}
+
+impl FactsOnly {
+    /// Each page's facts, by its output path.
+    pub fn into_pages(self) -> HashMap<String, Facts> {
+        self.pages.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for FactsOnly {
+    fn accept(&self, file: OutputFile) -> io::Result<Record> {
+        match &file.contents {
+            Contents::Bytes(bytes) => Ok(record(&file.path, bytes)),
+            Contents::Copy(from) => Ok(record(&file.path, &fs::read(from)?)),
+        }
+    }
 
     fn keep_facts(&self, path: &str, facts: Facts) {
-        lock(&self.facts).insert(path.to_owned(), facts);
+        lock(&self.pages).insert(path.to_owned(), facts);
     }
 }
 
