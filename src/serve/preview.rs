@@ -66,8 +66,8 @@ struct Compiled {
     /// The search index of the documents (in the order of `Site::documents`), when the site
     /// has search: a page's edit replaces its share and writes the shards that changed.
     search: Option<(search::Indexer, SearchIndex)>,
-    /// Per document, in the order of `Site::documents`: anchors and anchor links (no HTML, no
-    /// search text).
+    /// Per document, in the order of `Site::documents`: its anchors and anchor links, nothing
+    /// else of its body.
     bodies: Vec<Rendered>,
     /// The assets' URLs, for a theme read again.
     asset_urls: Arc<HashMap<String, String>>,
@@ -223,12 +223,10 @@ impl Preview {
             .iter_mut()
             .map(|r| std::mem::take(&mut r.search))
             .collect();
+        // The rest goes to the templates; the preview keeps what the anchor check needs.
         let bodies: Vec<Rendered> = rendered
             .iter_mut()
-            .map(|r| Rendered {
-                html: std::mem::take(&mut r.html),
-                ..r.clone()
-            })
+            .map(|r| std::mem::replace(r, anchors_of(r)))
             .collect();
         let (first, rest): (Vec<_>, Vec<_>) = ids.into_iter().zip(bodies).partition(|(id, _)| {
             let path = render::page_path(&site.document(*id).url);
@@ -381,13 +379,7 @@ impl Preview {
         let mut body = markdown::render(&doc, id, &cx);
         let text = std::mem::take(&mut body.search);
         let mut errors: Diagnostics = body.diagnostics.iter().cloned().collect();
-        let previous = std::mem::replace(
-            &mut c.bodies[index],
-            Rendered {
-                html: String::new(),
-                ..body.clone()
-            },
-        );
+        let previous = std::mem::replace(&mut c.bodies[index], anchors_of(&body));
         set_document(&mut c.site, id, doc);
         errors.extend(build::check_anchors(&c.site, &c.bodies));
         if errors.has_errors() {
@@ -482,6 +474,15 @@ fn same_listing(old: &Document, new: &Document) -> bool {
         && a.tags == b.tags
         && a.aliases == b.aliases
         && a.redirect_to == b.redirect_to
+}
+
+/// What the anchor check needs of a body: its anchors and its links to anchors.
+fn anchors_of(body: &Rendered) -> Rendered {
+    Rendered {
+        anchors: body.anchors.clone(),
+        anchor_checks: body.anchor_checks.clone(),
+        ..Rendered::default()
+    }
 }
 
 fn set_document(site: &mut Site, id: DocId, doc: Document) {
