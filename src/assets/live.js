@@ -1,9 +1,10 @@
 // The dev server's live reload, injected by `plumb serve` only: it follows the server over a
 // websocket, tells it which page is open (so that page is rebuilt first), updates the page in
 // place after a content change (a DOM morph that keeps scroll, focus and typed answers; a full
-// reload, keeping the scroll position, when the head, a script or a checklist's form changed),
-// swaps stylesheets after a CSS change without a reload, shows a build error over the page
-// until it is fixed, and a build's warnings in a panel at the bottom that hides nothing. It reconnects on its own when the server restarts.
+// reload, keeping the scroll position, when the head, a script or an element a script owns
+// changed: a checklist's form, the search field), swaps stylesheets after a CSS change without
+// a reload, shows a build error over the page until it is fixed, and a build's warnings in a
+// panel at the bottom that hides nothing. It reconnects on its own when the server restarts.
 (function () {
   "use strict";
   var scrollKey = "plumb-scroll:" + location.pathname;
@@ -14,6 +15,10 @@
   var warningsPanel = null;
   // Elements of this script's own, never morphed away.
   var OWN_IDS = ["plumb-error", "plumb-warnings"];
+  // Elements the page's scripts own once it has loaded: a checklist's form (its answers) and
+  // the search field (shown, filled with results). A morph leaves them as they are, and a
+  // change to their markup is applied by a reload instead.
+  var SCRIPT_OWNED = "[data-checklist], [data-search]";
 
   var saved = sessionStorage.getItem(scrollKey);
   if (saved !== null) {
@@ -40,12 +45,12 @@
   }
 
   // What only a reload applies: the head (less this script, whose build number changes), every
-  // script, and each checklist's form, which its script owns once the page has loaded.
+  // script, and the elements scripts own.
   function reloadSignature(doc) {
     var head = doc.head.cloneNode(true);
     head.querySelectorAll('script[src="/__plumb/live.js"]').forEach(function (s) { s.remove(); });
     var parts = [head.innerHTML];
-    doc.body.querySelectorAll("script, [data-checklist]").forEach(function (element) {
+    doc.body.querySelectorAll("script, " + SCRIPT_OWNED).forEach(function (element) {
       parts.push(element.outerHTML);
     });
     return parts.join("\n");
@@ -53,7 +58,7 @@
 
   // Elements the page's scripts own: morphing leaves them as they are.
   function isOwned(node) {
-    return node.nodeType === 1 && (node.hasAttribute("data-checklist") || OWN_IDS.indexOf(node.id) >= 0);
+    return node.nodeType === 1 && (node.matches(SCRIPT_OWNED) || OWN_IDS.indexOf(node.id) >= 0);
   }
 
   function sameKind(live, next) {

@@ -46,12 +46,14 @@ impl Indexer {
 
     /// The index files of `pages`, in the order results refer to them.
     pub fn files(&self, pages: &[Page]) -> Vec<OutputFile> {
-        shards::files(
-            pages,
-            &shards::Layout {
-                stop_words: self.language.stop_words(),
-                portable: self.portable,
-            },
-        )
+        shards::files(pages, &self.layout())
+    }
+
+    /// How the index is published, for writing it shard by shard.
+    pub fn layout(&self) -> shards::Layout<'_> {
+        shards::Layout {
+            stop_words: self.language.stop_words(),
+            portable: self.portable,
+        }
     }
 }

@@ -32,7 +32,7 @@ const DOC_SHARD_BYTES: usize = 32 * 1024;
 
 /// How the index is split, from its size: one shard for a small site, by first letter for a
 /// middling one, by first two letters for a large one.
-fn key_length(hits: usize) -> usize {
+pub(crate) fn key_length(hits: usize) -> usize {
     match hits {
         0..20_000 => 0,
         20_000..400_000 => 1,
@@ -72,11 +72,15 @@ struct Manifest<'a> {
     portable: bool,
 }
 
+/// A stem's hit in one page: the page's number, the part, the score.
+pub(crate) type Posting = (u32, u16, u16);
+
 /// Stems of one shard with their postings and the words that stem to them.
 #[derive(Default)]
-struct Shard<'a> {
-    stems: BTreeMap<&'a str, Vec<(u32, u16, u16)>>,
-    words: BTreeMap<&'a str, &'a str>,
+pub(crate) struct Shard<'a> {
+    /// Postings as [`best_postings`] leaves them.
+    pub(crate) stems: BTreeMap<&'a str, Vec<Posting>>,
+    pub(crate) words: BTreeMap<&'a str, &'a str>,
 }
 
 /// Where the index is published and how its links are written.
@@ -102,19 +106,32 @@ pub fn files(pages: &[Page], layout: &Layout<'_>) -> Vec<OutputFile> {
             .map(|(n, chunk)| doc_shard(n, chunk))
             .collect::<Vec<_>>(),
     );
+    let keys = shards.keys().map(String::as_str).collect();
+    files.push(manifest(keys, length, per, pages.len(), layout));
+    files
+}
+
+/// `search/index.js`: the term shards' `keys` (of `length` characters), `per` pages per
+/// document shard, of `pages` in all.
+pub(crate) fn manifest(
+    keys: Vec<&str>,
+    length: usize,
+    per: usize,
+    pages: usize,
+    layout: &Layout<'_>,
+) -> OutputFile {
     let manifest = Manifest {
         key: length,
-        shards: shards.keys().map(String::as_str).collect(),
+        shards: keys,
         per,
-        pages: pages.len(),
+        pages,
         stop: layout.stop_words,
         portable: layout.portable,
     };
-    files.push(script(
+    script(
         "index.js",
         &format!("plumbSearch.init({});\n", json(&manifest)),
-    ));
-    files
+    )
 }
 
 /// Every stem and word by shard; postings sorted by page, cut to the best [`MOST_POSTINGS`].
@@ -142,11 +159,7 @@ fn group(pages: &[Page], length: usize) -> BTreeMap<String, Shard<'_>> {
         });
     let mut shards: BTreeMap<String, Shard<'_>> = BTreeMap::new();
     for (stem, mut postings) in stems {
-        if postings.len() > MOST_POSTINGS {
-            postings.sort_unstable_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
-            postings.truncate(MOST_POSTINGS);
-        }
-        postings.sort_unstable();
+        best_postings(&mut postings);
         shards
             .entry(shard_key(stem, length))
             .or_default()
@@ -165,9 +178,18 @@ fn group(pages: &[Page], length: usize) -> BTreeMap<String, Shard<'_>> {
     shards
 }
 
+/// Cuts a stem's postings to its best [`MOST_POSTINGS`] (by score, then page), sorted by page.
+pub(crate) fn best_postings(postings: &mut Vec<Posting>) {
+    if postings.len() > MOST_POSTINGS {
+        postings.sort_unstable_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+        postings.truncate(MOST_POSTINGS);
+    }
+    postings.sort_unstable();
+}
+
 /// `search/terms-<key>.js`: each stem's postings as a flat list of numbers, page (as the
 /// difference from the previous posting's), part and score, so that it compresses well.
-fn term_shard(key: &str, shard: &Shard<'_>) -> OutputFile {
+pub(crate) fn term_shard(key: &str, shard: &Shard<'_>) -> OutputFile {
     let stems: BTreeMap<&str, Vec<u32>> = shard
         .stems
         .iter()
@@ -194,7 +216,7 @@ fn term_shard(key: &str, shard: &Shard<'_>) -> OutputFile {
 
 /// How many pages one document shard holds: about [`DOC_SHARD_BYTES`] of text each, or all
 /// of them when they hold little more.
-fn pages_per_shard(pages: &[Page]) -> usize {
+pub(crate) fn pages_per_shard(pages: &[Page]) -> usize {
     let bytes: usize = pages
         .iter()
         .map(|p| {
@@ -214,7 +236,7 @@ fn pages_per_shard(pages: &[Page]) -> usize {
 }
 
 /// `search/docs-<n>.js`: `[url, title, [[anchor, heading, passage], ...]]` per page.
-fn doc_shard(n: usize, pages: &[Page]) -> OutputFile {
+pub(crate) fn doc_shard(n: usize, pages: &[Page]) -> OutputFile {
     let rows: Vec<(&str, &str, Vec<[&str; 3]>)> = pages
         .iter()
         .map(|page| {

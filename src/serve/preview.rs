@@ -15,7 +15,7 @@ use crate::build::{self, Prepared};
 use crate::config::{BuildOptions, Config};
 use crate::content::{self, DocId, Document, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::markdown::{self, Embeds, Highlighter, Links, RenderContext, Rendered};
+use crate::markdown::{self, Embeds, Highlighter, Links, RenderContext, Rendered, SearchText};
 use crate::output::{Contents, OutputFile, feeds};
 use crate::render::{self, RenderInput, Shared, SlowPages};
 use crate::search;
@@ -24,7 +24,10 @@ use crate::urls::LinkStyle;
 
 use super::plan::RebuildPlan;
 
+mod search_index;
 mod templates;
+
+use search_index::{SearchIndex, Update};
 
 /// The files the server answers with: path below the site -> bytes.
 pub(super) type Files = HashMap<String, Arc<[u8]>>;
@@ -60,10 +63,11 @@ struct Compiled {
     embeds: Embeds,
     links: Links,
     checklist_url: Option<String>,
-    /// Each document's share of the search index (in the order of `Site::documents`), when
-    /// the site has search: a page's edit replaces its share and writes the index again.
-    search: Option<(search::Indexer, Vec<search::Page>)>,
-    /// Per document, in the order of `Site::documents`: anchors and anchor links (no HTML).
+    /// The search index of the documents (in the order of `Site::documents`), when the site
+    /// has search: a page's edit replaces its share and writes the shards that changed.
+    search: Option<(search::Indexer, SearchIndex)>,
+    /// Per document, in the order of `Site::documents`: its anchors and anchor links, nothing
+    /// else of its body.
     bodies: Vec<Rendered>,
     /// The assets' URLs, for a theme read again.
     asset_urls: Arc<HashMap<String, String>>,
@@ -214,12 +218,15 @@ impl Preview {
         };
         let shared = Shared::new(&input).map_err(Diagnostics::from)?;
         let ids: Vec<DocId> = site.documents().map(|(id, _)| id).collect();
+        // The bodies' text goes to the search index alone, and is not kept.
+        let texts: Vec<SearchText> = rendered
+            .iter_mut()
+            .map(|r| std::mem::take(&mut r.search))
+            .collect();
+        // The rest goes to the templates; the preview keeps what the anchor check needs.
         let bodies: Vec<Rendered> = rendered
             .iter_mut()
-            .map(|r| Rendered {
-                html: std::mem::take(&mut r.html),
-                ..r.clone()
-            })
+            .map(|r| std::mem::replace(r, anchors_of(r)))
             .collect();
         let (first, rest): (Vec<_>, Vec<_>) = ids.into_iter().zip(bodies).partition(|(id, _)| {
             let path = render::page_path(&site.document(*id).url);
@@ -299,19 +306,19 @@ impl Preview {
             let (path, bytes) = shared_bytes(file).map_err(Diagnostics::from)?;
             files.insert(path, bytes);
         }
-        let search = search::Indexer::new(&config).map(|indexer| {
+        let mut search = None;
+        if let Some(indexer) = search::Indexer::new(&config) {
             let pages: Vec<search::Page> = site
                 .documents()
-                .zip(&rendered)
-                .map(|((_, doc), body)| indexer.page(&doc.url, &doc.meta.title, &body.search))
+                .zip(texts)
+                .map(|((_, doc), text)| indexer.page(&doc.url, &doc.meta.title, &text))
                 .collect();
-            (indexer, pages)
-        });
-        if let Some((indexer, pages)) = &search {
-            for file in indexer.files(pages) {
+            let (index, index_files) = SearchIndex::new(pages, &indexer.layout());
+            for file in index_files {
                 let (path, bytes) = shared_bytes(file).map_err(Diagnostics::from)?;
                 files.insert(path, bytes);
             }
+            search = Some((indexer, index));
         }
         let links = links_of(&site);
         diagnostics.extend(found.into_inner().unwrap_or_else(|e| e.into_inner()));
@@ -370,14 +377,9 @@ impl Preview {
             shortcodes: &c.theme,
         };
         let mut body = markdown::render(&doc, id, &cx);
+        let text = std::mem::take(&mut body.search);
         let mut errors: Diagnostics = body.diagnostics.iter().cloned().collect();
-        let previous = std::mem::replace(
-            &mut c.bodies[index],
-            Rendered {
-                html: String::new(),
-                ..body.clone()
-            },
-        );
+        let previous = std::mem::replace(&mut c.bodies[index], anchors_of(&body));
         set_document(&mut c.site, id, doc);
         errors.extend(build::check_anchors(&c.site, &c.bodies));
         if errors.has_errors() {
@@ -396,7 +398,7 @@ impl Preview {
         };
         let search_page = c.search.as_ref().map(|(indexer, _)| {
             let doc = c.site.document(id);
-            indexer.page(&doc.url, &doc.meta.title, &body.search)
+            indexer.page(&doc.url, &doc.meta.title, &text)
         });
         body.diagnostics.clear();
         let page =
@@ -408,9 +410,16 @@ impl Preview {
         if open && let Some(early) = self.early.as_mut() {
             early(&self.files);
         }
-        if let (Some((indexer, pages)), Some(search_page)) = (&mut c.search, search_page) {
-            pages[index] = search_page;
-            for file in indexer.files(pages) {
+        if let (Some((indexer, search_index)), Some(search_page)) = (&mut c.search, search_page) {
+            let written = match search_index.replace(index, search_page, &indexer.layout()) {
+                Update::Whole(files) => {
+                    self.files
+                        .retain(|path, _| !search::shards::is_index_file(path));
+                    files
+                }
+                Update::Part(files) => files,
+            };
+            for file in written {
                 let (path, bytes) = bytes_of(file).map_err(Diagnostics::from)?;
                 self.files.insert(path, bytes);
             }
@@ -465,6 +474,15 @@ fn same_listing(old: &Document, new: &Document) -> bool {
         && a.tags == b.tags
         && a.aliases == b.aliases
         && a.redirect_to == b.redirect_to
+}
+
+/// What the anchor check needs of a body: its anchors and its links to anchors.
+fn anchors_of(body: &Rendered) -> Rendered {
+    Rendered {
+        anchors: body.anchors.clone(),
+        anchor_checks: body.anchor_checks.clone(),
+        ..Rendered::default()
+    }
 }
 
 fn set_document(site: &mut Site, id: DocId, doc: Document) {

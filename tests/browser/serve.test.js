@@ -11,7 +11,7 @@ const net = require("node:net");
 const crypto = require("node:crypto");
 const path = require("node:path");
 const { execFileSync } = require("node:child_process");
-const { PLUMB_BIN, copyFixture, launch, watch, cleanup } = require("./lib.js");
+const { REPO, PLUMB_BIN, copyFixture, launch, watch, cleanup } = require("./lib.js");
 const { spawnServe } = require("./plumb-serve.js");
 
 // Generous: the debug build is slow, and the machine may be busy with other work.
@@ -72,8 +72,8 @@ async function startServe(root, extraArgs = []) {
 
 // Waits until the server has rebuilt for a change, so a test's later edits each get a rebuild
 // line of their own: rewrite a static file with the same bytes until a rebuild is reported.
-async function watcherReady(root, server) {
-  const probe = path.join(root, "themes/plain/static/icon.svg");
+async function watcherReady(root, server, theme = "plain") {
+  const probe = path.join(root, "themes", theme, "static/icon.svg");
   const bytes = fs.readFileSync(probe);
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
@@ -160,14 +160,16 @@ async function openPage(server, p) {
 
 // Runs a test against a fresh server on a fresh copy of the fixture. `prepare(root)` may change
 // the copy before the server starts. On failure, the server's output is added to the error.
-function serveTest(name, body, { prepare, fixture = "basic", options } = {}) {
+// `theme` names the fixture's theme (the shipped `guide` is copied in).
+function serveTest(name, body, { prepare, fixture = "basic", theme = "plain", options } = {}) {
   test(name, options || {}, async (t) => {
     const { root } = copyFixture(fixture);
+    if (theme === "guide") fs.cpSync(path.join(REPO, "themes", "guide"), path.join(root, "themes", "guide"), { recursive: true });
     if (prepare) prepare(root);
     const server = await startServe(root);
     const pages = [];
     try {
-      await watcherReady(root, server);
+      await watcherReady(root, server, theme);
     } catch (err) {
       await server.stop();
       throw err;
@@ -241,6 +243,33 @@ serveTest("a page body edited on disk shows in the open page at once, in place, 
   const line = await s.server.waitForLine(/^content\/guide\/long\.md: rebuilt/, from);
   assert.match(line, /: rebuilt 1 page in \d+ ms$/);
 }, {
+  prepare(root) {
+    const paragraphs = Array.from({ length: 120 }, (_, i) => `Paragraph ${i + 1}. ${PARAGRAPH}`);
+    fs.writeFileSync(path.join(root, "content/guide/long.md"),
+      `+++\ntitle = "A long page"\nweight = 9\n+++\nMarker: before the edit.\n\n${paragraphs.join("\n\n")}\n`);
+  },
+});
+
+// The search field is hidden in the markup and shown by its script: a morph that hid it again
+// would move the text above the reader's place, and Chromium's scroll anchoring the page.
+serveTest("an edit keeps the search field shown and the scroll position, in the shipped theme", async (s) => {
+  const tab = await s.open("/guide/long/");
+  const { page } = tab;
+  const searchShown = () => page.evaluate(() => !document.querySelector("[data-search]").hidden);
+  await until(searchShown, "the search field shown by its script");
+  await page.evaluate(() => window.scrollTo(0, 2000));
+  await until(() => page.evaluate(() => window.scrollY === 2000), "the scroll to 2000 px");
+  const navigations = tab.navigations;
+
+  s.edit("content/guide/long.md", "Marker: before the edit.", "Marker: after the edit.");
+
+  await until(async () => /Marker: after the edit\./.test(await tab.text()), "the new text on the open page");
+  assert.equal(tab.navigations, navigations, "the page was updated in place, not reloaded");
+  assert.equal(await page.evaluate(() => window.scrollY), 2000, "the scroll position held");
+  assert.ok(await searchShown(), "the search field is still shown");
+}, {
+  fixture: "languages",
+  theme: "guide",
   prepare(root) {
     const paragraphs = Array.from({ length: 120 }, (_, i) => `Paragraph ${i + 1}. ${PARAGRAPH}`);
     fs.writeFileSync(path.join(root, "content/guide/long.md"),
