@@ -15,6 +15,7 @@
 pub(crate) mod attributes;
 pub mod body;
 pub mod facts;
+mod head;
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
@@ -27,6 +28,7 @@ use lol_html::{ElementContentHandlers, HandlerResult, HtmlRewriter, Selector, Se
 pub use body::Body;
 pub use facts::Facts;
 use facts::{Id, Lines, Link};
+pub use head::append_to_head;
 
 use crate::diagnostic::Diagnostic;
 use crate::markdown::is_external;

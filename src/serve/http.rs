@@ -269,13 +269,10 @@ fn respond(status: StatusCode, path: &str, bytes: &[u8], version: u64) -> Respon
 
 /// The page with the live-reload script added to its `<head>` (or its end). The script learns
 /// which build the page came from, so a page served just before a rebuild finished reloads.
+/// (Added as the page is sent, not by the finishing pass: pages a rebuild leaves unchanged keep
+/// the previous build's bytes, which a build number inside them would change.)
 fn with_live_reload(html: &[u8], version: u64) -> Vec<u8> {
-    let tag = live_tag(version);
-    let text = String::from_utf8_lossy(html);
-    match text.find("</head>") {
-        Some(i) => format!("{}{tag}{}", &text[..i], &text[i..]).into_bytes(),
-        None => format!("{text}{tag}").into_bytes(),
-    }
+    crate::finish::append_to_head(html, &live_tag(version))
 }
 
 fn live_tag(version: u64) -> String {
