@@ -32,10 +32,16 @@ const languageFolders = LANGUAGES.map((folder) => new URL(folder, scope).href);
 const notFoundPage = new URL("404.html", scope).href;
 // The folder of the language a URL is in: one of `languageFolders`, or the scope.
 const languageOf = (url) => languageFolders.find((folder) => url.startsWith(folder)) || scope;
-// What a reader of the page at `pageUrl` saves ahead: every file but other languages' pages.
+// Each language's search index is in its folder (`search/`, `es/search/`); the default
+// language's manifest, which names the others' folders, is every reader's.
+const searchManifest = new URL("search/index.js", scope).href;
+const isSearchPart = (url) => url.startsWith(languageOf(url) + "search/") && url !== searchManifest;
+// What a reader of the page at `pageUrl` saves ahead: every file but other languages' pages
+// and search indexes.
 function aheadFor(pageUrl) {
   const language = languageOf(pageUrl);
-  return savedAhead.filter((entry) => !entry.page || entry.url === notFoundPage || languageOf(entry.url) === language);
+  const ofALanguage = (entry) => (entry.page && entry.url !== notFoundPage) || isSearchPart(entry.url);
+  return savedAhead.filter((entry) => !ofALanguage(entry) || languageOf(entry.url) === language);
 }
 const unsaved = new Set(UNSAVED.map((path) => new URL(path, scope).href));
 

@@ -303,7 +303,7 @@ impl Preview {
             let pages: Vec<search::Page> = site
                 .documents()
                 .zip(&rendered)
-                .map(|((_, doc), body)| indexer.page(&doc.url, &doc.meta.title, &body.search))
+                .map(|((_, doc), body)| indexer.page(doc, &body.search))
                 .collect();
             (indexer, pages)
         });
@@ -396,7 +396,7 @@ impl Preview {
         };
         let search_page = c.search.as_ref().map(|(indexer, _)| {
             let doc = c.site.document(id);
-            indexer.page(&doc.url, &doc.meta.title, &body.search)
+            indexer.page(doc, &body.search)
         });
         body.diagnostics.clear();
         let page =
