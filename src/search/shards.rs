@@ -135,7 +135,7 @@ pub fn files(pages: &[&Page], known: &Known, layout: &Layout<'_>) -> Vec<OutputF
     files.push(script(
         layout.folder,
         "index.js",
-        &format!("plumbSearch.init({});\n", json(&manifest)),
+        format!("plumbSearch.init({});\n", json(&manifest)),
     ));
     files
 }
@@ -207,7 +207,7 @@ fn term_shard(folder: &str, key: &str, shard: &Shard<'_>) -> OutputFile {
     script(
         folder,
         &format!("terms-{key}.js"),
-        &format!(
+        format!(
             "plumbSearch.terms({},{},{});\n",
             json(&key),
             json(&stems),
@@ -245,12 +245,12 @@ fn doc_shard(folder: &str, n: usize, pages: &[&Page]) -> OutputFile {
     script(
         folder,
         &format!("docs-{n}.js"),
-        &format!("plumbSearch.docs({n},{});\n", json(&rows)),
+        format!("plumbSearch.docs({n},{});\n", json(&rows)),
     )
 }
 
-fn script(folder: &str, name: &str, text: &str) -> OutputFile {
-    OutputFile::new(format!("{folder}{name}"), text.as_bytes().to_vec())
+fn script(folder: &str, name: &str, text: String) -> OutputFile {
+    OutputFile::new(format!("{folder}{name}"), text.into_bytes())
 }
 
 /// JSON of plain data (strings, numbers, lists, maps with string keys), which cannot fail.
