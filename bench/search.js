@@ -3,8 +3,8 @@
 //
 // usage: node bench/search.js [--pages 10000] [--runs 3]
 //
-// 1. The shipped guide: the index's and the script's gzip size, and a query's time in headless
-//    Chromium (median of 50, the index already loaded).
+// 1. The shipped guide: each language's index's and the script's gzip size, and a query's time
+//    in headless Chromium on an English page (median of 50, the index already loaded).
 // 2. A corpus of N pages (bench/corpus.py, the shipped theme): what a first search loads
 //    (gzip size of the index parts it asked for), the first query's time once its parts are
 //    loaded, and the build's wall time with and without search (median of --runs each).
@@ -145,10 +145,15 @@ async function main() {
     // 1. The shipped guide.
     const guide = path.join(work, "guide");
     build(REPO, guide);
-    const index = fs.readdirSync(path.join(guide, "search")).map((f) => path.join(guide, "search", f));
     const script = fs.readdirSync(guide).find((f) => /^search\.[0-9a-f]+\.js$/.test(f));
     console.log("shipped guide");
-    console.log(`  index: ${index.length} files, ${kb(index.reduce((s, f) => s + gzipSize(f), 0))} gzip (budget 25 KB)`);
+    // One index per language: the default's in search/, each other's in <code>/search/.
+    const folders = ["search", ...fs.readdirSync(guide).map((f) => path.join(f, "search"))
+      .filter((f) => fs.existsSync(path.join(guide, f)))];
+    for (const folder of folders) {
+      const index = fs.readdirSync(path.join(guide, folder)).map((f) => path.join(guide, folder, f));
+      console.log(`  index in ${folder}/: ${index.length} files, ${kb(index.reduce((s, f) => s + gzipSize(f), 0))} gzip (budget 25 KB)`);
+    }
     console.log(`  script: ${kb(gzipSize(path.join(guide, script)))} gzip (budget 4 KB)`);
     let server = await serve(guide);
     report(await measureQueries(browser, server.url + "guide/", 50), guide);
