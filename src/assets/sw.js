@@ -15,8 +15,9 @@ const CACHE = "plumb-" + __PLUMB_BUILD__;
 const FILES = __PLUMB_FILES__;
 // Files of the site never saved (feeds, excluded files and pages).
 const UNSAVED = __PLUMB_UNSAVED__;
-// The folders of the site's other languages (`es/`). A reader saves ahead the pages of the
-// language being read (and the 404 page); other languages' pages are saved when opened.
+// The folders of the site's other languages (`es/`). A reader saves ahead the pages and the
+// search index of the language being read (and the 404 page); other languages' are saved
+// when opened.
 const LANGUAGES = __PLUMB_LANGUAGES__;
 const REVISION = "X-Plumb-Revision";
 // The revision of a file saved as the reader opened it: the build does not list it.
