@@ -3,12 +3,17 @@
 //
 // usage: node bench/search.js [--pages 10000] [--runs 3]
 //
-// 1. The shipped guide: the index's and the script's gzip size, and a query's time in headless
-//    Chromium (median of 50, the index already loaded).
+// 1. The shipped guide: each language's index's and the script's gzip size, and a query's time
+//    in headless Chromium on an English page (median of 50, the index already loaded).
 // 2. A corpus of N pages (bench/corpus.py, the shipped theme): what a first search loads
 //    (gzip size of the index parts it asked for), the first query's time once its parts are
 //    loaded, and the build's wall time with and without search (median of --runs each).
-// Uses target/release/plumb (built if missing) and /usr/bin/chromium.
+// 3. mdBook on the same corpus (bench/corpus.py's mdBook book, with mdBook's search turned on
+//    and its own theme): its build time, its `searchindex` size (gzip), the time from opening
+//    the search bar to the index being ready, and each query's time with mdBook's own script
+//    (typing the query, a keyup: elasticlunr's search and the results shown), beside
+//    elasticlunr's search alone on the same index and options. `--no-mdbook` skips it.
+// Uses target/release/plumb (built if missing), `mdbook` on the PATH and /usr/bin/chromium.
 "use strict";
 const fs = require("node:fs");
 const os = require("node:os");
@@ -26,6 +31,7 @@ const option = (name, fallback) => {
 };
 const PAGES = option("pages", 10000);
 const RUNS = option("runs", 3);
+const MDBOOK = !args.includes("--no-mdbook");
 const QUERIES = ["appeal", "mileage", "deactivated", "driver schedule", "insurance repair"];
 
 const gzipSize = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
@@ -78,6 +84,59 @@ function report(results, out) {
   }
 }
 
+// mdBook's book of the corpus in `corpus/mdbook`, with its search on and its own theme (the
+// corpus's minimal layout has no search bar); returns the book's folder and its build time.
+function buildMdbook(corpus) {
+  const root = path.join(corpus, "mdbook");
+  const toml = path.join(root, "book.toml");
+  fs.writeFileSync(toml, fs.readFileSync(toml, "utf8").replace("[output.html.search]\nenable = false", "[output.html.search]\nenable = true"));
+  fs.rmSync(path.join(root, "theme"), { recursive: true, force: true });
+  const start = process.hrtime.bigint();
+  execFileSync("mdbook", ["build"], { cwd: root, stdio: "ignore" });
+  return { book: path.join(root, "book"), ms: Number(process.hrtime.bigint() - start) / 1e6 };
+}
+
+// Opens the book's first page, opens the search bar (which loads the index) and times each
+// query as a reader's keyup runs it through mdBook's script, and through elasticlunr alone.
+async function measureMdbook(browser, url, repeat) {
+  const page = await browser.newPage();
+  await page.goto(url + "index.html");
+  const start = Date.now();
+  await page.click("#mdbook-search-toggle");
+  await page.waitForFunction(() => window.search && window.search.index &&
+    !document.querySelector("#mdbook-searchbar-outer").classList.contains("searching"), null, { timeout: 120000 });
+  const loadMs = Date.now() - start;
+  const results = [];
+  for (const query of QUERIES) {
+    results.push(await page.evaluate(({ q, n }) => {
+      const bar = document.querySelector("#mdbook-searchbar");
+      const type = (text) => {
+        bar.value = text;
+        const start = performance.now();
+        bar.dispatchEvent(new KeyboardEvent("keyup"));
+        return performance.now() - start;
+      };
+      // mdBook's script skips a query equal to the one before: the same words alternate in
+      // lower and upper case (elasticlunr folds case, so both are the same search).
+      const viaScript = [];
+      for (let i = 0; i < n; i++) viaScript.push(type(i % 2 ? q.toUpperCase() : q));
+      const count = document.querySelectorAll("#mdbook-searchresults > li").length;
+      type("");
+      const index = elasticlunr.Index.load(window.search.index);
+      const alone = [];
+      for (let i = 0; i < n; i++) {
+        const start = performance.now();
+        index.search(q, window.search.search_options);
+        alone.push(performance.now() - start);
+      }
+      const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+      return { query: q, count, ms: median(viaScript), engineMs: median(alone) };
+    }, { q: query, n: repeat }));
+  }
+  await page.close();
+  return { loadMs, results };
+}
+
 async function main() {
   if (!fs.existsSync(PLUMB)) execFileSync("cargo", ["build", "--release", "--quiet"], { cwd: REPO, stdio: "inherit" });
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "plumb-bench-search-"));
@@ -86,10 +145,15 @@ async function main() {
     // 1. The shipped guide.
     const guide = path.join(work, "guide");
     build(REPO, guide);
-    const index = fs.readdirSync(path.join(guide, "search")).map((f) => path.join(guide, "search", f));
     const script = fs.readdirSync(guide).find((f) => /^search\.[0-9a-f]+\.js$/.test(f));
     console.log("shipped guide");
-    console.log(`  index: ${index.length} files, ${kb(index.reduce((s, f) => s + gzipSize(f), 0))} gzip (budget 25 KB)`);
+    // One index per language: the default's in search/, each other's in <code>/search/.
+    const folders = ["search", ...fs.readdirSync(guide).map((f) => path.join(f, "search"))
+      .filter((f) => fs.existsSync(path.join(guide, f)))];
+    for (const folder of folders) {
+      const index = fs.readdirSync(path.join(guide, folder)).map((f) => path.join(guide, folder, f));
+      console.log(`  index in ${folder}/: ${index.length} files, ${kb(index.reduce((s, f) => s + gzipSize(f), 0))} gzip (budget 25 KB)`);
+    }
     console.log(`  script: ${kb(gzipSize(path.join(guide, script)))} gzip (budget 4 KB)`);
     let server = await serve(guide);
     report(await measureQueries(browser, server.url + "guide/", 50), guide);
@@ -97,7 +161,7 @@ async function main() {
 
     // 2. The corpus.
     const corpus = path.join(work, "corpus");
-    execFileSync("python3", [path.join(REPO, "bench", "corpus.py"), String(PAGES), corpus, "plumb"], { stdio: "ignore" });
+    execFileSync("python3", [path.join(REPO, "bench", "corpus.py"), String(PAGES), corpus, "plumb", "mdbook"], { stdio: "ignore" });
     const site = path.join(corpus, "plumb");
     fs.cpSync(path.join(REPO, "themes", "guide"), path.join(site, "themes", "guide"), { recursive: true });
     const toml = fs.readFileSync(path.join(site, "site.toml"), "utf8");
@@ -119,6 +183,27 @@ async function main() {
     server = await serve(out);
     report(await measureQueries(browser, server.url, 20), out);
     await server.close();
+
+    // 3. mdBook on the same corpus.
+    if (MDBOOK) {
+      const { book, ms } = buildMdbook(corpus);
+      const files = fs.readdirSync(book);
+      const index = files.find((f) => /^searchindex.*\.js$/.test(f));
+      const scripts = files.filter((f) => /^(searcher|elasticlunr|mark).*\.js$/.test(f));
+      console.log(`\nmdBook ${execFileSync("mdbook", ["--version"], { encoding: "utf8" }).trim()}, same corpus`);
+      console.log(`  build: ${(ms / 1000).toFixed(2)} s (one run)`);
+      console.log(`  index: ${index}, ${kb(fs.statSync(path.join(book, index)).size)}, ${kb(gzipSize(path.join(book, index)))} gzip, ` +
+        `loaded whole by the first search; its scripts ${kb(scripts.reduce((s, f) => s + gzipSize(path.join(book, f)), 0))} gzip`);
+      // mdBook's pages run inline scripts: served without plumb's strict CSP.
+      server = await serve(book, { headers: { "Content-Security-Policy": null } });
+      const mdbook = await measureMdbook(browser, server.url, 20);
+      await server.close();
+      console.log(`  opening the search bar to the index ready: ${mdbook.loadMs} ms`);
+      for (const r of mdbook.results) {
+        console.log(`  "${r.query}": ${r.count} results shown; query with its script: ${r.ms.toFixed(2)} ms, ` +
+          `elasticlunr's search alone: ${r.engineMs.toFixed(2)} ms`);
+      }
+    }
   } finally {
     await browser.close();
     fs.rmSync(work, { recursive: true, force: true });

@@ -475,7 +475,7 @@ fn run<S: Sink>(
         let body = markdown.render(doc, id);
         if let Some(&i) = index.get(&id) {
             if let (Some(indexer), Some(page)) = (&indexer, searched.get(i)) {
-                *lock(page) = indexer.page(&doc.url, &doc.meta.title, &body.search);
+                *lock(page) = indexer.page(doc, &body.search);
             }
             *lock(&checked[i]) = Rendered {
                 anchors: body.anchors.clone(),

@@ -163,6 +163,11 @@ fn assert_no_english_words(es: &std::path::Path) {
     let spanish = common::tree(es);
     assert!(spanish.len() >= 3, "{spanish:?}");
     for (path, bytes) in spanish {
+        // The Spanish search index holds the pages' own text and calls `plumbSearch`: no
+        // interface word, though that name contains one.
+        if plumb::search::shards::is_index_file(&format!("es/{path}")) {
+            continue;
+        }
         let Ok(html) = String::from_utf8(bytes) else {
             continue;
         };

@@ -1,16 +1,17 @@
 //! The search index a build writes: a word finds its page, stop words are left out, words
-//! stem, the index splits into shards by the first letters of its terms, and `[search]` turns
-//! it off or adds code. The index is read back from the classic scripts the browser loads.
+//! stem, the index splits into shards by the first letters of its terms, each language has
+//! its own index, and `[search]` turns it off or adds code. The index is read back from the
+//! classic scripts the browser loads.
 
 mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
 
-use common::Fixture;
+use common::{Fixture, copy_tree, repo};
 use serde_json::Value;
 
-/// The index of a built site, read from `public/search/`.
+/// One language's index of a built site, read from its folder (`public/search/`).
 struct Index {
     manifest: Value,
     /// By shard key.
@@ -36,8 +37,13 @@ fn arguments(text: &str, call: &str) -> Vec<Value> {
 
 impl Index {
     fn read(site: &Fixture) -> Self {
-        let folder = site.output().join("search");
-        let manifest = arguments(&site.read("search/index.js"), "init").remove(0);
+        Self::read_in(site, "search")
+    }
+
+    /// The index in `folder` (below the output): `search`, `es/search`.
+    fn read_in(site: &Fixture, folder_name: &str) -> Self {
+        let folder = site.output().join(folder_name);
+        let manifest = arguments(&site.read(&format!("{folder_name}/index.js")), "init").remove(0);
         let mut shards = BTreeMap::new();
         let mut docs = BTreeMap::new();
         for entry in fs::read_dir(&folder).expect("search folder") {
@@ -46,7 +52,7 @@ impl Index {
                 .file_name()
                 .into_string()
                 .expect("name");
-            let text = site.read(&format!("search/{name}"));
+            let text = site.read(&format!("{folder_name}/{name}"));
             if let Some(key) = name
                 .strip_prefix("terms-")
                 .and_then(|k| k.strip_suffix(".js"))
@@ -82,18 +88,25 @@ impl Index {
     }
 
     fn stem_of(&self, word: &str) -> String {
-        let shard = &self.shards[&self.shard_of(word)];
+        self.try_stem_of(word)
+            .unwrap_or_else(|| panic!("`{word}` is not in the index"))
+    }
+
+    fn try_stem_of(&self, word: &str) -> Option<String> {
+        let shard = self.shards.get(&self.shard_of(word))?;
         shard
             .words
             .get(word)
             .cloned()
             .or_else(|| shard.stems.contains_key(word).then(|| word.to_owned()))
-            .unwrap_or_else(|| panic!("`{word}` is not in the index"))
     }
 
-    /// The URLs of the pages `word` (folded, unstemmed) finds, best first.
+    /// The URLs of the pages `word` (folded, unstemmed) finds, best first; none for a word
+    /// the index does not have.
     fn find(&self, word: &str) -> Vec<String> {
-        let stem = self.stem_of(word);
+        let Some(stem) = self.try_stem_of(word) else {
+            return Vec::new();
+        };
         let postings = &self.shards[&self.shard_of(&stem)].stems[&stem];
         let mut page = 0;
         let mut scored: Vec<(u32, u32)> = postings
@@ -264,4 +277,68 @@ fn code_blocks_are_searched_only_when_asked() {
         "[search]\ninclude_code = true",
     );
     assert_eq!(Index::read(&with).find("frobnicate"), ["notes/code/"]);
+}
+
+/// The two-language fixture (English, Spanish in `/es/`) built with the guide theme.
+fn two_languages() -> Fixture {
+    let site = Fixture::new("languages");
+    copy_tree(
+        &repo().join("themes/guide"),
+        &site.root.join("themes/guide"),
+    );
+    site.build().expect("the site builds");
+    site
+}
+
+#[test]
+fn each_language_has_its_own_index_of_its_own_pages() {
+    let site = two_languages();
+    let english = Index::read(&site);
+    let spanish = Index::read_in(&site, "es/search");
+    let urls = |index: &Index| -> Vec<String> {
+        index
+            .pages
+            .iter()
+            .map(|page| page[0].as_str().expect("url").to_owned())
+            .collect()
+    };
+    assert!(!urls(&english).is_empty() && !urls(&spanish).is_empty());
+    assert!(
+        urls(&english).iter().all(|url| !url.starts_with("es/")),
+        "{:?}",
+        urls(&english)
+    );
+    assert!(
+        urls(&spanish).iter().all(|url| url.starts_with("es/")),
+        "{:?}",
+        urls(&spanish)
+    );
+    // "guía" is one letter from "guide": in one index, a Spanish reader's search found the
+    // English pages too.
+    assert_eq!(english.find("guia"), Vec::<String>::new());
+    assert!(spanish.find("guia").contains(&"es/guide/".to_owned()));
+    assert!(english.find("guide").contains(&"guide/".to_owned()));
+    assert_eq!(spanish.find("guide"), Vec::<String>::new());
+    // The default language's manifest names the others' indexes, for pages in those.
+    assert_eq!(english.manifest["languages"]["es"], "es/search/");
+    assert!(spanish.manifest.get("languages").is_none());
+}
+
+#[test]
+fn spanish_pages_are_stemmed_in_spanish_without_spanish_stop_words() {
+    let site = two_languages();
+    let spanish = Index::read_in(&site, "es/search");
+    // Spanish Snowball: "pago" and "pagos" are one stem; English's would keep "pago".
+    assert_eq!(spanish.stem_of("pago"), "pag");
+    assert!(spanish.find("pago").contains(&"es/guide/pay/".to_owned()));
+    let stop = |index: &Index| -> Vec<String> {
+        serde_json::from_value(index.manifest["stop"].clone()).expect("stop words")
+    };
+    for word in ["de", "el", "la", "los"] {
+        assert!(stop(&spanish).contains(&word.to_owned()), "`{word}`");
+        assert!(!spanish.has_stem(word), "`{word}` is indexed");
+    }
+    let english = Index::read(&site);
+    assert!(stop(&english).contains(&"the".to_owned()));
+    assert!(!stop(&english).contains(&"de".to_owned()));
 }

@@ -1,8 +1,8 @@
-// Site search in the theme's `[data-search]` box: loads the index that `plumb build` wrote in
-// `search/` beside this script, a part at a time (`index.js`, then one `terms-<key>.js` per
-// word and the `docs-<n>.js` of the results shown), each as a classic script calling
-// `plumbSearch`, so it works from file://, offline and under `default-src 'self'`: no fetch, no
-// eval, no innerHTML.
+// Site search in the theme's `[data-search]` box: loads the index of the page's language
+// (`<html lang>`; `search/index.js` names the other languages' folders, `es/search/`) a part
+// at a time (`index.js`, one `terms-<key>.js` per word, the `docs-<n>.js` of the results
+// shown), each a classic script calling `plumbSearch`, so it works from file://, offline and
+// under `default-src 'self'`: no fetch, no eval, no innerHTML.
 //
 // Words are folded and split as the index folded them (`search/words.rs`). A word matches a
 // stem when it is the stem, a word the index saw with that stem, the start of either (the last
@@ -21,31 +21,47 @@
   const list = box.querySelector("[data-search-results]");
   const status = box.querySelector("[data-search-status]");
   const mostResults = Number(box.dataset.results) || 8;
-  const indexFolder = new URL("search/", script.src);
-  const siteRoot = new URL("../", indexFolder);
+  const siteRoot = new URL("./", script.src);
 
   // --- Loading the index's parts ---------------------------------------------------------------
 
+  // By address: what a part holds, once its script ran.
   const parts = new Map();
   const arrivals = new Map();
 
-  function load(name) {
-    if (!parts.has(name)) {
-      parts.set(name, new Promise((resolve, reject) => {
-        arrivals.set(name, resolve);
+  function load(url) {
+    const address = url.href;
+    if (!parts.has(address)) {
+      parts.set(address, new Promise((resolve, reject) => {
+        arrivals.set(address, resolve);
         const tag = document.createElement("script");
-        tag.src = new URL(name, indexFolder).href;
-        tag.onerror = () => reject(new Error("search index part missing: " + name));
+        tag.src = address;
+        tag.onerror = () => reject(new Error("search index part missing: " + address));
         document.head.appendChild(tag);
       }));
     }
-    return parts.get(name);
+    return parts.get(address);
   }
 
-  function arrived(name, value) {
-    const resolve = arrivals.get(name);
+  // The script running is the part that arrived.
+  function arrived(value) {
+    const resolve = document.currentScript && arrivals.get(document.currentScript.src);
     if (resolve) resolve(value);
   }
+
+  // The index of the page's language: its folder and manifest.
+  async function pageIndex() {
+    let folder = new URL("search/", siteRoot);
+    let manifest = await load(new URL("index.js", folder));
+    const other = (manifest.languages || {})[document.documentElement.lang];
+    if (other) {
+      folder = new URL(other, siteRoot);
+      manifest = await load(new URL("index.js", folder));
+    }
+    return { folder, manifest };
+  }
+
+  const loadPart = (index, name) => load(new URL(name, index.folder));
 
   // --- Words and matching ------------------------------------------------------------------
 
@@ -93,14 +109,15 @@
   }
 
   // page -> part -> score, for one word of the query.
-  async function scoresFor(word, manifest, asPrefix) {
+  async function scoresFor(word, index, asPrefix) {
+    const manifest = index.manifest;
     const scores = new Map();
     const key = shardOf(word, manifest.key);
     if (!manifest.shards.includes(key)) return scores;
-    const shard = await load("terms-" + key + ".js");
+    const shard = await loadPart(index, "terms-" + key + ".js");
     for (const [stem, weight] of stemsFor(word, shard, asPrefix)) {
       const home = shardOf(stem, manifest.key);
-      const postings = (home === key ? shard : await load("terms-" + home + ".js")).stems.get(stem) || [];
+      const postings = (home === key ? shard : await loadPart(index, "terms-" + home + ".js")).stems.get(stem) || [];
       let page = 0;
       for (let i = 0; i < postings.length; i += 3) {
         page += postings[i];
@@ -115,12 +132,13 @@
 
   // The best pages for `query`, each with its best part: [{page, part, score, stems}].
   async function query(text) {
-    const manifest = await load("index.js");
+    const index = await pageIndex();
+    const manifest = index.manifest;
     const words = wordsOf(text).filter((w) => !manifest.stop.includes(w));
     if (words.length === 0) return { words, results: [] };
     const typing = !/\s$/.test(text);
     const perWord = await Promise.all(words.map((word, i) =>
-      scoresFor(word, manifest, typing && i === words.length - 1)));
+      scoresFor(word, index, typing && i === words.length - 1)));
     const results = [];
     for (const [page] of perWord[0]) {
       if (!perWord.every((scores) => scores.has(page))) continue;
@@ -138,7 +156,7 @@
     results.sort((a, b) => b.score - a.score || a.page - b.page);
     const shown = results.slice(0, mostResults);
     await Promise.all(shown.map(async (result) => {
-      const rows = await load("docs-" + Math.floor(result.page / manifest.per) + ".js");
+      const rows = await loadPart(index, "docs-" + Math.floor(result.page / manifest.per) + ".js");
       const [url, title, pageParts] = rows[result.page % manifest.per];
       const [anchor, heading, passage] = pageParts[result.part] || pageParts[0];
       let href = url + (manifest.portable && (url === "" || url.endsWith("/")) ? "index.html" : "");
@@ -149,10 +167,10 @@
   }
 
   window.plumbSearch = {
-    init: (manifest) => arrived("index.js", manifest),
-    terms: (key, stems, words) => arrived("terms-" + key + ".js",
-      { stems: new Map(Object.entries(stems)), words: new Map(Object.entries(words)) }),
-    docs: (n, rows) => arrived("docs-" + n + ".js", rows),
+    init: (manifest) => arrived(manifest),
+    terms: (key, stems, words) =>
+      arrived({ stems: new Map(Object.entries(stems)), words: new Map(Object.entries(words)) }),
+    docs: (n, rows) => arrived(rows),
     query,
   };
 

@@ -15,8 +15,9 @@ const CACHE = "plumb-" + __PLUMB_BUILD__;
 const FILES = __PLUMB_FILES__;
 // Files of the site never saved (feeds, excluded files and pages).
 const UNSAVED = __PLUMB_UNSAVED__;
-// The folders of the site's other languages (`es/`). A reader saves ahead the pages of the
-// language being read (and the 404 page); other languages' pages are saved when opened.
+// The folders of the site's other languages (`es/`). A reader saves ahead the pages and the
+// search index of the language being read (and the 404 page); other languages' are saved
+// when opened.
 const LANGUAGES = __PLUMB_LANGUAGES__;
 const REVISION = "X-Plumb-Revision";
 // The revision of a file saved as the reader opened it: the build does not list it.
@@ -32,10 +33,16 @@ const languageFolders = LANGUAGES.map((folder) => new URL(folder, scope).href);
 const notFoundPage = new URL("404.html", scope).href;
 // The folder of the language a URL is in: one of `languageFolders`, or the scope.
 const languageOf = (url) => languageFolders.find((folder) => url.startsWith(folder)) || scope;
-// What a reader of the page at `pageUrl` saves ahead: every file but other languages' pages.
+// Each language's search index is in its folder (`search/`, `es/search/`); the default
+// language's manifest, which names the others' folders, is every reader's.
+const searchManifest = new URL("search/index.js", scope).href;
+const isSearchPart = (url) => url.startsWith(languageOf(url) + "search/") && url !== searchManifest;
+// What a reader of the page at `pageUrl` saves ahead: every file but other languages' pages
+// and search indexes.
 function aheadFor(pageUrl) {
   const language = languageOf(pageUrl);
-  return savedAhead.filter((entry) => !entry.page || entry.url === notFoundPage || languageOf(entry.url) === language);
+  const ofALanguage = (entry) => (entry.page && entry.url !== notFoundPage) || isSearchPart(entry.url);
+  return savedAhead.filter((entry) => !ofALanguage(entry) || languageOf(entry.url) === language);
 }
 const unsaved = new Set(UNSAVED.map((path) => new URL(path, scope).href));
 

@@ -1,9 +1,12 @@
 //! One document's share of the index, made while its page renders and kept until every page
 //! has rendered: its URL and title, a short passage per heading part (for snippets), and its
-//! weighed stems. It holds no body: a 10,000-page build keeps these, not the pages' text.
+//! weighed stems. It holds no body: a 10,000-page build keeps these, not the pages' text, and
+//! keeps them small: stems and words are numbers of its language's [`Vocabulary`], and the
+//! parts' texts one string.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
+use super::vocabulary::{Vocabulary, Word};
 use super::words::Language;
 use crate::markdown::SearchText;
 
@@ -25,130 +28,197 @@ pub struct Page {
     /// Root-relative, as the site's links: `/guide/risk/`.
     pub url: String,
     pub title: String,
-    pub parts: Vec<Part>,
+    /// The site's language the page is in, by its place in the site's languages.
+    pub language: usize,
+    /// Each part's anchor, heading and passage, one after the other.
+    texts: String,
+    /// Where each part's anchor, heading and passage end in `texts`.
+    ends: Vec<[u32; 3]>,
     /// Sorted by stem, then part.
     pub hits: Vec<Hit>,
-    /// Words whose stem differs from them, with that stem, sorted.
-    pub words: Vec<(Box<str>, Box<str>)>,
+    /// The words whose stem differs from them, by number, sorted.
+    pub words: Vec<u32>,
 }
 
 /// A part of the page, from one heading to the next.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Part {
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Part<'a> {
     /// Empty for the page's top.
-    pub anchor: Box<str>,
-    pub heading: Box<str>,
+    pub anchor: &'a str,
+    pub heading: &'a str,
     /// The start of the part's text, cut at a word.
-    pub passage: Box<str>,
+    pub passage: &'a str,
 }
 
-/// A stem in one part of the page, with its weight there.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A stem (by its number in the page's language's vocabulary) in one part of the page, with
+/// its weight there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit {
-    pub stem: Box<str>,
+    pub stem: u32,
     pub part: u16,
     pub score: u16,
 }
 
 /// Where a word was found.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Field {
-    Title,
-    Heading,
     Body,
+    Heading,
+    Title,
 }
 
-/// A stem's weight in one part: its best field, plus its body hits up to a bound.
-#[derive(Default)]
-struct Score {
-    field: u16,
-    body: u16,
+/// A word met in the text: known to the vocabulary, or the page's `n`th new word.
+#[derive(Clone, Copy)]
+enum Met {
+    Known(Word),
+    New(u32),
 }
 
-/// What to index of each page.
+/// What to index of each page, and the words indexed so far in its language.
 #[derive(Clone, Copy)]
 pub struct Indexing<'a> {
     pub language: &'a Language,
+    pub vocabulary: &'a Vocabulary,
     pub include_code: bool,
 }
 
 impl Page {
     /// The share of the document at `url` titled `title` whose body's text is `text`.
+    ///
+    /// Every mention of a word is looked up in the vocabulary (no allocation) and kept as a
+    /// number; the words the vocabulary lacks are added, stemmed, once per page. Mentions are
+    /// then sorted by stem and part, and each run of one stem in one part is its hit.
     pub fn of(url: &str, title: &str, text: &SearchText, indexing: Indexing<'_>) -> Self {
-        // Each distinct word is stemmed and allocated once; scores are keyed by its number.
-        let mut vocabulary: HashMap<String, u32> = HashMap::new();
-        let mut stems: Vec<(String, String)> = Vec::new();
-        let mut scores: HashMap<(u32, u16), Score> = HashMap::new();
         let language = indexing.language;
-        let mut add = |text: &str, part: u16, field: Field| {
-            language.each_word(text, |word| {
-                let number = match vocabulary.get(word) {
-                    Some(&number) => number,
-                    None => {
-                        let number = stems.len() as u32;
-                        stems.push((word.to_owned(), language.stem(word).into_owned()));
-                        vocabulary.insert(word.to_owned(), number);
-                        number
-                    }
-                };
-                let score = scores.entry((number, part)).or_default();
-                match field {
-                    Field::Title => score.field = score.field.max(TITLE_WEIGHT),
-                    Field::Heading => score.field = score.field.max(HEADING_WEIGHT),
-                    Field::Body => score.body = (score.body + 1).min(MOST_BODY_HITS),
-                }
-            });
-        };
-        add(title, 0, Field::Title);
-        let mut parts = Vec::with_capacity(text.parts.len().min(MOST_PARTS));
-        for (i, part) in text.parts.iter().enumerate() {
-            let index = i.min(MOST_PARTS - 1) as u16;
-            add(&part.heading, index, Field::Heading);
-            add(&part.text, index, Field::Body);
-            if indexing.include_code {
-                add(&part.code, index, Field::Body);
-            }
-            if i < MOST_PARTS {
-                parts.push(Part {
-                    anchor: part.anchor.as_str().into(),
-                    heading: part.heading.as_str().into(),
-                    passage: passage(&part.text).into(),
+        let mut mentions: Vec<(Met, u16, Field)> = Vec::new();
+        let mut new_words: FxHashMap<String, u32> = FxHashMap::default();
+        {
+            let known = indexing.vocabulary.read();
+            let mut add = |text: &str, part: u16, field: Field| {
+                language.each_word(text, |word| {
+                    let met = match known.get(word) {
+                        Some(Some(word)) => Met::Known(word),
+                        Some(None) => return,
+                        None => Met::New(new_index(&mut new_words, word)),
+                    };
+                    mentions.push((met, part, field));
                 });
+            };
+            add(title, 0, Field::Title);
+            for (i, part) in text.parts.iter().enumerate() {
+                let index = i.min(MOST_PARTS - 1) as u16;
+                add(&part.heading, index, Field::Heading);
+                add(&part.text, index, Field::Body);
+                if indexing.include_code {
+                    add(&part.code, index, Field::Body);
+                }
             }
         }
-        if parts.is_empty() {
-            parts.push(Part::default());
-        }
-        // Two words of one stem in one part count as the stem's best field and their body hits.
-        let mut merged: HashMap<(&str, u16), Score> = HashMap::with_capacity(scores.len());
-        for ((number, part), score) in scores {
-            let merged = merged.entry((&stems[number as usize].1, part)).or_default();
-            merged.field = merged.field.max(score.field);
-            merged.body = (merged.body + score.body).min(MOST_BODY_HITS);
-        }
-        let mut hits: Vec<Hit> = merged
+        let added = if new_words.is_empty() {
+            Vec::new()
+        } else {
+            let mut new_words: Vec<(String, u32)> = new_words.into_iter().collect();
+            new_words.sort_unstable_by_key(|(_, n)| *n);
+            let new_words: Vec<String> = new_words.into_iter().map(|(word, _)| word).collect();
+            indexing.vocabulary.add(&new_words, language)
+        };
+        let word = |met: Met| match met {
+            Met::Known(word) => word,
+            Met::New(n) => added[n as usize],
+        };
+        let mut words: Vec<u32> = Vec::new();
+        let mut stems: Vec<(u32, u16, Field)> = mentions
             .into_iter()
-            .map(|((stem, part), score)| Hit {
-                stem: stem.into(),
-                part,
-                score: score.field + score.body,
+            .map(|(met, part, field)| {
+                let word = word(met);
+                if word.stemmed {
+                    words.push(word.id);
+                }
+                (word.stem, part, field)
             })
             .collect();
-        hits.sort_unstable_by(|a, b| (&a.stem, a.part).cmp(&(&b.stem, b.part)));
-        let mut words: Vec<(Box<str>, Box<str>)> = stems
-            .iter()
-            .filter(|(word, stem)| word != stem)
-            .map(|(word, stem)| (word.as_str().into(), stem.as_str().into()))
-            .collect();
         words.sort_unstable();
-        Self {
+        words.dedup();
+        stems.sort_unstable();
+        let hits = stems
+            .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
+            .map(|run| Hit {
+                stem: run[0].0,
+                part: run[0].1,
+                score: score(run.iter().map(|mention| mention.2)),
+            })
+            .collect();
+        let mut page = Self {
             url: url.to_owned(),
             title: title.to_owned(),
-            parts,
             hits,
             words,
+            ..Self::default()
+        };
+        for part in text.parts.iter().take(MOST_PARTS) {
+            page.push_part(&part.anchor, &part.heading, passage(&part.text));
+        }
+        if page.ends.is_empty() {
+            page.push_part("", "", "");
+        }
+        page.texts.shrink_to_fit();
+        page
+    }
+
+    /// The page's parts, in order (at least one).
+    pub fn parts(&self) -> impl ExactSizeIterator<Item = Part<'_>> {
+        let mut start = 0;
+        self.ends.iter().map(move |&[anchor, heading, passage]| {
+            let [anchor, heading, passage] = [anchor, heading, passage].map(|end| end as usize);
+            let part = Part {
+                anchor: &self.texts[start..anchor],
+                heading: &self.texts[anchor..heading],
+                passage: &self.texts[heading..passage],
+            };
+            start = passage;
+            part
+        })
+    }
+
+    /// Bytes of the parts' texts, for sizing the document shards.
+    pub fn parts_len(&self) -> usize {
+        self.texts.len()
+    }
+
+    fn push_part(&mut self, anchor: &str, heading: &str, passage: &str) {
+        let mut end = |text: &str| {
+            self.texts.push_str(text);
+            // A page's kept text is at most 200 parts of 1,500 characters and two lines.
+            u32::try_from(self.texts.len()).unwrap_or(u32::MAX)
+        };
+        let ends = [end(anchor), end(heading), end(passage)];
+        self.ends.push(ends);
+    }
+}
+
+/// The number of `word` among the page's new words, added if it is not there yet.
+fn new_index(new_words: &mut FxHashMap<String, u32>, word: &str) -> u32 {
+    if let Some(&n) = new_words.get(word) {
+        return n;
+    }
+    let n = new_words.len() as u32;
+    new_words.insert(word.to_owned(), n);
+    n
+}
+
+/// A stem's weight in one part from its mentions there: its best field (title or heading),
+/// plus its body hits up to [`MOST_BODY_HITS`].
+fn score(fields: impl Iterator<Item = Field>) -> u16 {
+    let mut best = 0;
+    let mut body = 0;
+    for field in fields {
+        match field {
+            Field::Title => best = TITLE_WEIGHT,
+            Field::Heading => best = best.max(HEADING_WEIGHT),
+            Field::Body => body = (body + 1).min(MOST_BODY_HITS),
         }
     }
+    best + body
 }
 
 /// The first [`PASSAGE_CHARS`] characters of `text`, ending at a word's end.
@@ -165,7 +235,13 @@ mod tests {
     use super::*;
     use crate::markdown::search_text::Part as TextPart;
 
-    fn page(title: &str, parts: &[(&str, &str, &str)]) -> Page {
+    /// A page indexed in `language`, with the vocabulary it was indexed with.
+    struct Indexed {
+        page: Page,
+        vocabulary: Vocabulary,
+    }
+
+    fn index(language: &str, title: &str, parts: &[(&str, &str, &str)]) -> Indexed {
         let text = SearchText {
             parts: parts
                 .iter()
@@ -177,19 +253,42 @@ mod tests {
                 })
                 .collect(),
         };
-        let language = Language::of("en");
+        let language = Language::of(language);
+        let vocabulary = Vocabulary::new(&language);
         let indexing = Indexing {
             language: &language,
+            vocabulary: &vocabulary,
             include_code: false,
         };
-        Page::of("/a/", title, &text, indexing)
+        let page = Page::of("/a/", title, &text, indexing);
+        Indexed { page, vocabulary }
     }
 
-    fn score(page: &Page, stem: &str, part: u16) -> Option<u16> {
-        page.hits
-            .iter()
-            .find(|h| &*h.stem == stem && h.part == part)
-            .map(|h| h.score)
+    fn page(title: &str, parts: &[(&str, &str, &str)]) -> Indexed {
+        index("en", title, parts)
+    }
+
+    impl Indexed {
+        fn score(&self, stem: &str, part: u16) -> Option<u16> {
+            let known = self.vocabulary.read();
+            self.page
+                .hits
+                .iter()
+                .find(|h| known.stem(h.stem) == stem && h.part == part)
+                .map(|h| h.score)
+        }
+
+        fn stemmed_words(&self) -> Vec<String> {
+            let known = self.vocabulary.read();
+            let mut words: Vec<String> = self
+                .page
+                .words
+                .iter()
+                .map(|&id| known.word(id).to_owned())
+                .collect();
+            words.sort();
+            words
+        }
     }
 
     #[test]
@@ -201,11 +300,8 @@ mod tests {
                 ("how", "How to appeal", ""),
             ],
         );
-        assert_eq!(
-            score(&page, "appeal", 0),
-            Some(TITLE_WEIGHT + MOST_BODY_HITS)
-        );
-        assert_eq!(score(&page, "appeal", 1), Some(HEADING_WEIGHT));
+        assert_eq!(page.score("appeal", 0), Some(TITLE_WEIGHT + MOST_BODY_HITS));
+        assert_eq!(page.score("appeal", 1), Some(HEADING_WEIGHT));
     }
 
     #[test]
@@ -214,19 +310,63 @@ mod tests {
             "T",
             &[("", "", "driver driver driver driver driver driver")],
         );
-        assert_eq!(score(&page, "driver", 0), Some(MOST_BODY_HITS));
+        assert_eq!(page.score("driver", 0), Some(MOST_BODY_HITS));
+    }
+
+    #[test]
+    fn words_of_one_stem_in_one_part_are_one_hit() {
+        let page = page("T", &[("", "", "appealed appeals appeal")]);
+        assert_eq!(page.score("appeal", 0), Some(3));
+        assert_eq!(page.page.hits.len(), 1);
     }
 
     #[test]
     fn keeps_the_words_whose_stem_differs() {
         let page = page("T", &[("", "", "appealed appeal")]);
-        assert_eq!(page.words, vec![("appealed".into(), "appeal".into())]);
+        assert_eq!(page.stemmed_words(), ["appealed"]);
+    }
+
+    #[test]
+    fn stop_words_are_left_out() {
+        let page = page("The appeal", &[("", "", "of the platform")]);
+        assert_eq!(page.page.hits.len(), 2);
+        assert_eq!(page.score("the", 0), None);
+    }
+
+    #[test]
+    fn spanish_pages_are_stemmed_in_spanish_without_its_stop_words() {
+        let page = index("es", "Los pagos", &[("", "", "El pago de las decisiones")]);
+        assert_eq!(page.score("pag", 0), Some(TITLE_WEIGHT + 1));
+        assert_eq!(page.score("decision", 0), Some(1));
+        assert_eq!(page.score("los", 0), None);
+        assert_eq!(page.score("el", 0), None);
+        assert_eq!(page.stemmed_words(), ["decisiones", "pago", "pagos"]);
     }
 
     #[test]
     fn code_is_left_out_unless_asked() {
         let page = page("T", &[("", "", "prose")]);
-        assert_eq!(score(&page, "main", 0), None);
+        assert_eq!(page.score("main", 0), None);
+    }
+
+    #[test]
+    fn keeps_each_parts_anchor_heading_and_passage() {
+        let page = page("T", &[("", "", "top"), ("how", "How", "the rest")]);
+        let parts: Vec<Part<'_>> = page.page.parts().collect();
+        let expected = [
+            Part {
+                anchor: "",
+                heading: "",
+                passage: "top",
+            },
+            Part {
+                anchor: "how",
+                heading: "How",
+                passage: "the rest",
+            },
+        ];
+        assert_eq!(parts, expected);
+        assert_eq!(page.page.parts_len(), "tophowHowthe rest".len());
     }
 
     #[test]

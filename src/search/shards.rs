@@ -1,27 +1,39 @@
-//! The index as files: a small `search/index.js` (how the index is split, the stop words), term
-//! shards `search/terms-<key>.js` holding the stems whose first letters are `<key>` with
-//! their postings and the words that stem to them, and document shards `search/docs-<n>.js`
-//! holding each page's URL, title and parts, a fixed number of pages per shard.
+//! One language's index as files in its folder (`search/`, `es/search/`): a small `index.js`
+//! (how the index is split, the stop words, and in the default language's the folders of
+//! the others'), term shards `terms-<key>.js` holding the stems whose first letters are
+//! `<key>` with their postings and the words that stem to them, and document shards
+//! `docs-<n>.js` holding each page's URL, title and parts, a fixed number of pages per shard.
 //!
 //! Each file is a classic script calling `plumbSearch` (defined by `search.js`), so it loads
 //! with `<script src>` from `file://` and under `default-src 'self'`, where `fetch` of JSON
 //! would not. A query loads the manifest, one term shard per word, and the document shards of
 //! the results shown: never the whole index.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::page::Page;
+use super::vocabulary::Known;
+use crate::config::languages::is_language_code;
 use crate::output::OutputFile;
 
-/// The folder of the index below the output.
+/// The folder of an index, below the output (the default language's) or below a language's
+/// folder (`es/search/`).
 pub const FOLDER: &str = "search";
-/// Whether `path` (below the output) is a part of the index.
+
+/// Whether `path` (below the output) is a part of a language's index.
 pub fn is_index_file(path: &str) -> bool {
-    path.strip_prefix(FOLDER)
-        .is_some_and(|rest| rest.starts_with('/'))
+    let in_folder = |path: &str| {
+        path.strip_prefix(FOLDER)
+            .is_some_and(|rest| rest.starts_with('/'))
+    };
+    in_folder(path)
+        || path
+            .split_once('/')
+            .is_some_and(|(code, rest)| is_language_code(code) && in_folder(rest))
 }
 
 /// A stem's postings are cut to its best this many: a word on every page of a large site says
@@ -32,7 +44,7 @@ const DOC_SHARD_BYTES: usize = 32 * 1024;
 
 /// How the index is split, from its size: one shard for a small site, by first letter for a
 /// middling one, by first two letters for a large one.
-pub(crate) fn key_length(hits: usize) -> usize {
+fn key_length(hits: usize) -> usize {
     match hits {
         0..20_000 => 0,
         20_000..400_000 => 1,
@@ -67,91 +79,83 @@ struct Manifest<'a> {
     /// Pages per document shard.
     per: usize,
     pages: usize,
-    stop: &'a [&'a str],
+    stop: &'a [Box<str>],
     /// Whether links end in `index.html` (a `--portable` build).
     portable: bool,
+    /// In the default language's: each other language's code (its pages' `<html lang>`)
+    /// and its index's folder, below the site's root.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    languages: BTreeMap<&'a str, &'a str>,
 }
-
-/// A stem's hit in one page: the page's number, the part, the score.
-pub(crate) type Posting = (u32, u16, u16);
 
 /// Stems of one shard with their postings and the words that stem to them.
 #[derive(Default)]
-pub(crate) struct Shard<'a> {
-    /// Postings as [`best_postings`] leaves them.
-    pub(crate) stems: BTreeMap<&'a str, Vec<Posting>>,
-    pub(crate) words: BTreeMap<&'a str, &'a str>,
+struct Shard<'a> {
+    stems: BTreeMap<&'a str, Vec<(u32, u16, u16)>>,
+    words: BTreeMap<&'a str, &'a str>,
 }
 
-/// Where the index is published and how its links are written.
+/// Where a language's index is published and how its links are written.
 pub struct Layout<'a> {
-    pub stop_words: &'a [&'a str],
+    /// Below the output, ending in `/`: `search/`, `es/search/`.
+    pub folder: &'a str,
+    pub stop_words: &'a [Box<str>],
     pub portable: bool,
+    /// In the default language's index: each other language's code and index folder.
+    pub languages: &'a [(&'a str, &'a str)],
 }
 
-/// The index files of `pages` (in the order results refer to them).
-pub fn files(pages: &[Page], layout: &Layout<'_>) -> Vec<OutputFile> {
+/// The index files of one language's `pages` (in the order results refer to them), whose
+/// stems and words are numbers of `known`.
+pub fn files(pages: &[&Page], known: &Known, layout: &Layout<'_>) -> Vec<OutputFile> {
     let hits: usize = pages.iter().map(|p| p.hits.len()).sum();
     let length = key_length(hits);
-    let shards = group(pages, length);
+    let shards = group(pages, known, length);
     let mut files: Vec<OutputFile> = shards
         .par_iter()
-        .map(|(key, shard)| term_shard(key, shard))
+        .map(|(key, shard)| term_shard(layout.folder, key, shard))
         .collect();
     let per = pages_per_shard(pages);
     files.extend(
         pages
             .par_chunks(per)
             .enumerate()
-            .map(|(n, chunk)| doc_shard(n, chunk))
+            .map(|(n, chunk)| doc_shard(layout.folder, n, chunk))
             .collect::<Vec<_>>(),
     );
-    let keys = shards.keys().map(String::as_str).collect();
-    files.push(manifest(keys, length, per, pages.len(), layout));
+    let manifest = Manifest {
+        key: length,
+        shards: shards.keys().map(String::as_str).collect(),
+        per,
+        pages: pages.len(),
+        stop: layout.stop_words,
+        portable: layout.portable,
+        languages: layout.languages.iter().copied().collect(),
+    };
+    files.push(script(
+        layout.folder,
+        "index.js",
+        format!("plumbSearch.init({});\n", json(&manifest)),
+    ));
     files
 }
 
-/// `search/index.js`: the term shards' `keys` (of `length` characters), `per` pages per
-/// document shard, of `pages` in all.
-pub(crate) fn manifest(
-    keys: Vec<&str>,
-    length: usize,
-    per: usize,
-    pages: usize,
-    layout: &Layout<'_>,
-) -> OutputFile {
-    let manifest = Manifest {
-        key: length,
-        shards: keys,
-        per,
-        pages,
-        stop: layout.stop_words,
-        portable: layout.portable,
-    };
-    script(
-        "index.js",
-        &format!("plumbSearch.init({});\n", json(&manifest)),
-    )
-}
-
 /// Every stem and word by shard; postings sorted by page, cut to the best [`MOST_POSTINGS`].
-fn group(pages: &[Page], length: usize) -> BTreeMap<String, Shard<'_>> {
-    let stems: HashMap<&str, Vec<(u32, u16, u16)>> = pages
+fn group<'a>(pages: &[&Page], known: &'a Known, length: usize) -> BTreeMap<String, Shard<'a>> {
+    type Postings = FxHashMap<u32, Vec<(u32, u16, u16)>>;
+    let stems: Postings = pages
         .par_iter()
         .enumerate()
-        .fold(
-            HashMap::new,
-            |mut stems: HashMap<&str, Vec<_>>, (n, page)| {
-                for hit in &page.hits {
-                    stems
-                        .entry(&hit.stem)
-                        .or_default()
-                        .push((n as u32, hit.part, hit.score));
-                }
+        .fold(Postings::default, |mut stems, (n, page)| {
+            for hit in &page.hits {
                 stems
-            },
-        )
-        .reduce(HashMap::new, |mut a, b| {
+                    .entry(hit.stem)
+                    .or_default()
+                    .push((n as u32, hit.part, hit.score));
+            }
+            stems
+        })
+        .reduce(Postings::default, |mut a, b| {
             for (stem, postings) in b {
                 a.entry(stem).or_default().extend(postings);
             }
@@ -159,7 +163,12 @@ fn group(pages: &[Page], length: usize) -> BTreeMap<String, Shard<'_>> {
         });
     let mut shards: BTreeMap<String, Shard<'_>> = BTreeMap::new();
     for (stem, mut postings) in stems {
-        best_postings(&mut postings);
+        if postings.len() > MOST_POSTINGS {
+            postings.sort_unstable_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+            postings.truncate(MOST_POSTINGS);
+        }
+        postings.sort_unstable();
+        let stem = known.stem(stem);
         shards
             .entry(shard_key(stem, length))
             .or_default()
@@ -167,7 +176,8 @@ fn group(pages: &[Page], length: usize) -> BTreeMap<String, Shard<'_>> {
             .insert(stem, postings);
     }
     for page in pages {
-        for (word, stem) in &page.words {
+        for &word in &page.words {
+            let (word, stem) = known.word_and_stem(word);
             shards
                 .entry(shard_key(word, length))
                 .or_default()
@@ -178,18 +188,9 @@ fn group(pages: &[Page], length: usize) -> BTreeMap<String, Shard<'_>> {
     shards
 }
 
-/// Cuts a stem's postings to its best [`MOST_POSTINGS`] (by score, then page), sorted by page.
-pub(crate) fn best_postings(postings: &mut Vec<Posting>) {
-    if postings.len() > MOST_POSTINGS {
-        postings.sort_unstable_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
-        postings.truncate(MOST_POSTINGS);
-    }
-    postings.sort_unstable();
-}
-
 /// `search/terms-<key>.js`: each stem's postings as a flat list of numbers, page (as the
 /// difference from the previous posting's), part and score, so that it compresses well.
-pub(crate) fn term_shard(key: &str, shard: &Shard<'_>) -> OutputFile {
+fn term_shard(folder: &str, key: &str, shard: &Shard<'_>) -> OutputFile {
     let stems: BTreeMap<&str, Vec<u32>> = shard
         .stems
         .iter()
@@ -204,8 +205,9 @@ pub(crate) fn term_shard(key: &str, shard: &Shard<'_>) -> OutputFile {
         })
         .collect();
     script(
+        folder,
         &format!("terms-{key}.js"),
-        &format!(
+        format!(
             "plumbSearch.terms({},{},{});\n",
             json(&key),
             json(&stems),
@@ -216,17 +218,10 @@ pub(crate) fn term_shard(key: &str, shard: &Shard<'_>) -> OutputFile {
 
 /// How many pages one document shard holds: about [`DOC_SHARD_BYTES`] of text each, or all
 /// of them when they hold little more.
-pub(crate) fn pages_per_shard(pages: &[Page]) -> usize {
+fn pages_per_shard(pages: &[&Page]) -> usize {
     let bytes: usize = pages
         .iter()
-        .map(|p| {
-            p.url.len()
-                + p.title.len()
-                + p.parts
-                    .iter()
-                    .map(|part| part.anchor.len() + part.heading.len() + part.passage.len())
-                    .sum::<usize>()
-        })
+        .map(|p| p.url.len() + p.title.len() + p.parts_len())
         .sum();
     if bytes <= 2 * DOC_SHARD_BYTES {
         return pages.len().max(1);
@@ -236,29 +231,53 @@ pub(crate) fn pages_per_shard(pages: &[Page]) -> usize {
 }
 
 /// `search/docs-<n>.js`: `[url, title, [[anchor, heading, passage], ...]]` per page.
-pub(crate) fn doc_shard(n: usize, pages: &[Page]) -> OutputFile {
+fn doc_shard(folder: &str, n: usize, pages: &[&Page]) -> OutputFile {
     let rows: Vec<(&str, &str, Vec<[&str; 3]>)> = pages
         .iter()
         .map(|page| {
             let parts = page
-                .parts
-                .iter()
-                .map(|p| [&*p.anchor, &*p.heading, &*p.passage])
+                .parts()
+                .map(|p| [p.anchor, p.heading, p.passage])
                 .collect();
             (page.url.trim_start_matches('/'), page.title.as_str(), parts)
         })
         .collect();
     script(
+        folder,
         &format!("docs-{n}.js"),
-        &format!("plumbSearch.docs({n},{});\n", json(&rows)),
+        format!("plumbSearch.docs({n},{});\n", json(&rows)),
     )
 }
 
-fn script(name: &str, text: &str) -> OutputFile {
-    OutputFile::new(format!("{FOLDER}/{name}"), text.as_bytes().to_vec())
+fn script(folder: &str, name: &str, text: String) -> OutputFile {
+    OutputFile::new(format!("{folder}{name}"), text.into_bytes())
 }
 
 /// JSON of plain data (strings, numbers, lists, maps with string keys), which cannot fail.
 fn json(value: &impl Serialize) -> String {
     serde_json::to_string(value).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_files_are_in_the_default_or_a_languages_search_folder() {
+        for path in [
+            "search/index.js",
+            "es/search/terms-all.js",
+            "fil/search/docs-0.js",
+        ] {
+            assert!(is_index_file(path), "{path}");
+        }
+        for path in [
+            "search.js",
+            "searching/a.js",
+            "guide/search/a.js",
+            "es/search",
+        ] {
+            assert!(!is_index_file(path), "{path}");
+        }
+    }
 }

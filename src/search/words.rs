@@ -1,6 +1,6 @@
 //! Words as the index and the reader's query both see them: lowercase, accents folded
-//! (`décidé` -> `decide`), split on anything that is not a letter or a digit, stop words left
-//! out, then stemmed (`appealed` -> `appeal`) for the site's language.
+//! (`décidé` -> `decide`), split on anything that is not a letter or a digit, then stemmed
+//! (`appealed` -> `appeal`) by the page's language, whose stop words are left out.
 //!
 //! The browser script folds and splits a query the same way (`search.js`, `words`) but does
 //! not stem: the index ships the word -> stem table for the words whose stem differs, so the
@@ -14,71 +14,37 @@ pub const SHORTEST: usize = 2;
 /// Longer ones are hashes, URLs or identifiers, not words a reader types.
 pub const LONGEST: usize = 32;
 
-/// English words too common to tell pages apart. Other languages get stemming without a list
-/// until one is written for them.
-pub const ENGLISH_STOP_WORDS: &[&str] = &[
-    "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because",
-    "been", "before", "being", "both", "but", "by", "can", "could", "did", "do", "does", "each",
-    "for", "from", "had", "has", "have", "he", "her", "here", "him", "his", "how", "if", "in",
-    "into", "is", "it", "its", "just", "me", "more", "most", "my", "no", "nor", "not", "of", "on",
-    "only", "or", "other", "our", "out", "over", "she", "should", "so", "some", "such", "than",
-    "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through",
-    "to", "too", "under", "up", "us", "very", "was", "we", "were", "what", "when", "where",
-    "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your",
-];
-
-/// The site's language as the indexer needs it: its stemmer and its stop words.
+/// One language as the indexer needs it: its stemmer and its stop words.
 pub struct Language {
     stemmer: Option<Stemmer>,
-    stop_words: &'static [&'static str],
+    /// Folded, sorted, without duplicates.
+    stop_words: Vec<Box<str>>,
 }
 
 impl Language {
-    /// The language of a BCP 47 tag (`en`, `en-GB`, `es`); one without a stemmer is only
-    /// folded and split.
+    /// The language of a BCP 47 tag (`en`, `en-GB`, `es`). One that Snowball has no stemmer
+    /// for is only folded and split; one that NLTK has no stop words for keeps every word.
     pub fn of(tag: &str) -> Self {
-        let primary = tag
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let algorithm = match primary.as_str() {
-            "ar" => Some(Algorithm::Arabic),
-            "da" => Some(Algorithm::Danish),
-            "nl" => Some(Algorithm::Dutch),
-            "en" => Some(Algorithm::English),
-            "fi" => Some(Algorithm::Finnish),
-            "fr" => Some(Algorithm::French),
-            "de" => Some(Algorithm::German),
-            "el" => Some(Algorithm::Greek),
-            "hu" => Some(Algorithm::Hungarian),
-            "it" => Some(Algorithm::Italian),
-            "nb" | "nn" | "no" => Some(Algorithm::Norwegian),
-            "pt" => Some(Algorithm::Portuguese),
-            "ro" => Some(Algorithm::Romanian),
-            "ru" => Some(Algorithm::Russian),
-            "es" => Some(Algorithm::Spanish),
-            "sv" => Some(Algorithm::Swedish),
-            "ta" => Some(Algorithm::Tamil),
-            "tr" => Some(Algorithm::Turkish),
-            _ => None,
+        let primary = crate::config::languages::primary_subtag(tag);
+        let mut language = Self {
+            stemmer: algorithm(&primary).map(Stemmer::create),
+            stop_words: Vec::new(),
         };
-        Self {
-            stemmer: algorithm.map(Stemmer::create),
-            stop_words: if primary == "en" {
-                ENGLISH_STOP_WORDS
-            } else {
-                &[]
-            },
+        let mut stop_words: Vec<Box<str>> = Vec::new();
+        for listed in stop_words::lookup(&primary).unwrap_or_default() {
+            // "don't" folds to "don", already a stop word of its own: the list's words are
+            // folded and split as the pages' text is.
+            language.each_word(listed, |word| stop_words.push(word.into()));
         }
+        stop_words.sort_unstable();
+        stop_words.dedup();
+        language.stop_words = stop_words;
+        language
     }
 
-    pub fn stop_words(&self) -> &'static [&'static str] {
-        self.stop_words
-    }
-
-    pub fn is_stop_word(&self, word: &str) -> bool {
-        self.stop_words.binary_search(&word).is_ok()
+    /// Folded and sorted, as the manifest gives them to the browser script.
+    pub fn stop_words(&self) -> &[Box<str>] {
+        &self.stop_words
     }
 
     /// The stem of a folded word (the word itself without a stemmer).
@@ -89,26 +55,31 @@ impl Language {
         }
     }
 
-    /// Calls `each` with every indexable word of `text`, folded, stop words left out, in order.
+    /// Calls `each` with every word of `text` of an indexable length, folded, in order. Stop
+    /// words are left to the caller (the vocabulary knows them), so this reads each character
+    /// once and allocates nothing per word.
     pub fn each_word(&self, text: &str, mut each: impl FnMut(&str)) {
         let mut word = String::new();
-        let mut flush = |word: &mut String| {
-            let chars = word.chars().count();
-            if (SHORTEST..=LONGEST).contains(&chars) && !self.is_stop_word(word) {
+        // Characters in `word`; bytes, while it is ASCII.
+        let mut chars = 0;
+        let mut flush = |word: &mut String, chars: &mut usize| {
+            if (SHORTEST..=LONGEST).contains(chars) {
                 each(word);
             }
             word.clear();
+            *chars = 0;
         };
         // Most text is ASCII: only other characters are decomposed (NFD), to drop their marks.
         let mut decomposed = String::new();
         for c in text.chars() {
             if c.is_ascii_alphanumeric() {
                 word.push(c.to_ascii_lowercase());
+                chars += 1;
                 continue;
             }
             if c.is_ascii() {
                 if !word.is_empty() {
-                    flush(&mut word);
+                    flush(&mut word, &mut chars);
                 }
                 continue;
             }
@@ -116,16 +87,44 @@ impl Language {
             decompose_canonical(c, |part| decomposed.push(part));
             for part in decomposed.chars() {
                 if part.is_alphanumeric() {
-                    word.extend(part.to_lowercase());
+                    for lower in part.to_lowercase() {
+                        word.push(lower);
+                        chars += 1;
+                    }
                 } else if !is_combining_mark(part) && !word.is_empty() {
-                    flush(&mut word);
+                    flush(&mut word, &mut chars);
                 }
             }
         }
         if !word.is_empty() {
-            flush(&mut word);
+            flush(&mut word, &mut chars);
         }
     }
+}
+
+/// Snowball's algorithm for a primary subtag, if `rust-stemmers` has one.
+fn algorithm(primary: &str) -> Option<Algorithm> {
+    Some(match primary {
+        "ar" => Algorithm::Arabic,
+        "da" => Algorithm::Danish,
+        "nl" => Algorithm::Dutch,
+        "en" => Algorithm::English,
+        "fi" => Algorithm::Finnish,
+        "fr" => Algorithm::French,
+        "de" => Algorithm::German,
+        "el" => Algorithm::Greek,
+        "hu" => Algorithm::Hungarian,
+        "it" => Algorithm::Italian,
+        "nb" | "nn" | "no" => Algorithm::Norwegian,
+        "pt" => Algorithm::Portuguese,
+        "ro" => Algorithm::Romanian,
+        "ru" => Algorithm::Russian,
+        "es" => Algorithm::Spanish,
+        "sv" => Algorithm::Swedish,
+        "ta" => Algorithm::Tamil,
+        "tr" => Algorithm::Turkish,
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -149,20 +148,37 @@ mod tests {
     }
 
     #[test]
-    fn leaves_out_english_stop_words_and_single_letters() {
-        check("en", "The appeal of a platform", &["appeal", "platform"]);
-        check("fr", "the", &["the"]);
+    fn leaves_out_single_letters_and_long_strings() {
+        check("en", "a platform", &["platform"]);
+        check("en", &"x".repeat(LONGEST + 1), &[]);
+        check("es", &"é".repeat(LONGEST), &["e".repeat(LONGEST).as_str()]);
+    }
+
+    fn is_stop_word(language: &str, word: &str) -> bool {
+        Language::of(language)
+            .stop_words()
+            .binary_search(&word.into())
+            .is_ok()
     }
 
     #[test]
-    fn stop_words_are_sorted_for_binary_search() {
-        assert!(ENGLISH_STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+    fn stop_words_are_the_languages_own_and_folded() {
+        assert!(is_stop_word("en-GB", "the"));
+        assert!(!is_stop_word("es", "the"));
+        // "él" and "más" are Spanish stop words; the index only ever sees them folded.
+        assert!(is_stop_word("es", "el") && is_stop_word("es", "mas"));
+        assert!(!is_stop_word("en", "appeal") && !is_stop_word("es", "pago"));
+        assert!(Language::of("xx").stop_words().is_empty());
     }
 
     #[test]
     fn stems_by_language() {
         assert_eq!(Language::of("en-GB").stem("appealed"), "appeal");
         assert_eq!(Language::of("es").stem("decisiones"), "decision");
+        assert_eq!(
+            Language::of("es").stem("pagos"),
+            Language::of("es").stem("pago")
+        );
         assert_eq!(Language::of("xx").stem("appealed"), "appealed");
     }
 }

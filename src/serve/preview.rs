@@ -24,10 +24,7 @@ use crate::urls::LinkStyle;
 
 use super::plan::RebuildPlan;
 
-mod search_index;
 mod templates;
-
-use search_index::{SearchIndex, Update};
 
 /// The files the server answers with: path below the site -> bytes.
 pub(super) type Files = HashMap<String, Arc<[u8]>>;
@@ -63,9 +60,9 @@ struct Compiled {
     embeds: Embeds,
     links: Links,
     checklist_url: Option<String>,
-    /// The search index of the documents (in the order of `Site::documents`), when the site
-    /// has search: a page's edit replaces its share and writes the shards that changed.
-    search: Option<(search::Indexer, SearchIndex)>,
+    /// Each document's share of the search index (in the order of `Site::documents`), when
+    /// the site has search: a page's edit replaces its share and writes the index again.
+    search: Option<(search::Indexer, Vec<search::Page>)>,
     /// Per document, in the order of `Site::documents`: its anchors and anchor links, nothing
     /// else of its body.
     bodies: Vec<Rendered>,
@@ -311,14 +308,13 @@ impl Preview {
             let pages: Vec<search::Page> = site
                 .documents()
                 .zip(texts)
-                .map(|((_, doc), text)| indexer.page(&doc.url, &doc.meta.title, &text))
+                .map(|((_, doc), text)| indexer.page(doc, &text))
                 .collect();
-            let (index, index_files) = SearchIndex::new(pages, &indexer.layout());
-            for file in index_files {
+            for file in indexer.files(&pages) {
                 let (path, bytes) = shared_bytes(file).map_err(Diagnostics::from)?;
                 files.insert(path, bytes);
             }
-            search = Some((indexer, index));
+            search = Some((indexer, pages));
         }
         let links = links_of(&site);
         diagnostics.extend(found.into_inner().unwrap_or_else(|e| e.into_inner()));
@@ -398,7 +394,7 @@ impl Preview {
         };
         let search_page = c.search.as_ref().map(|(indexer, _)| {
             let doc = c.site.document(id);
-            indexer.page(&doc.url, &doc.meta.title, &text)
+            indexer.page(doc, &text)
         });
         body.diagnostics.clear();
         let page =
@@ -410,16 +406,12 @@ impl Preview {
         if open && let Some(early) = self.early.as_mut() {
             early(&self.files);
         }
-        if let (Some((indexer, search_index)), Some(search_page)) = (&mut c.search, search_page) {
-            let written = match search_index.replace(index, search_page, &indexer.layout()) {
-                Update::Whole(files) => {
-                    self.files
-                        .retain(|path, _| !search::shards::is_index_file(path));
-                    files
-                }
-                Update::Part(files) => files,
-            };
-            for file in written {
+        if let (Some((indexer, pages)), Some(search_page)) = (&mut c.search, search_page) {
+            pages[index] = search_page;
+            // The index may now be split otherwise: its files are all written again.
+            self.files
+                .retain(|path, _| !search::shards::is_index_file(path));
+            for file in indexer.files(pages) {
                 let (path, bytes) = bytes_of(file).map_err(Diagnostics::from)?;
                 self.files.insert(path, bytes);
             }

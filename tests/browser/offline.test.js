@@ -63,9 +63,11 @@ function workerInfo(swText) {
   const languages = /const LANGUAGES = (\[.*\]);/.exec(swText);
   assert.ok(cache && list && unsaved && languages, "sw.js names its cache and lists its files");
   const entries = JSON.parse(list[1]).map(([url, revision, bytes, page]) => ({ url, revision, bytes, page: page === 1 }));
-  // A reader of the default language saves ahead every file but the other languages' pages.
-  const otherLanguage = (url) => JSON.parse(languages[1]).some((folder) => url.startsWith(folder));
-  const files = entries.filter((e) => !e.page || !otherLanguage(e.url)).map((e) => e.url);
+  // A reader of the default language saves ahead every file but the other languages' pages
+  // and search indexes.
+  const otherLanguage = (e) => JSON.parse(languages[1])
+    .some((folder) => e.url.startsWith(folder) && (e.page || e.url.startsWith(folder + "search/")));
+  const files = entries.filter((e) => !otherLanguage(e)).map((e) => e.url);
   return { cache: "plumb-" + cache[1], entries, files, all: entries.map((e) => e.url), unsaved: JSON.parse(unsaved[1]) };
 }
 

@@ -4,6 +4,7 @@
 // each, words of the articles find their pages with no CSP violation; `plumb serve` serves the
 // index and writes it again when a page changes; and a one-typo query,
 // the snippet's marks, the keyboard, axe, no JavaScript and print are checked once served.
+// On the two-language fixture, each language's pages search their own language's index.
 "use strict";
 const { test, before, after } = require("node:test");
 const assert = require("node:assert/strict");
@@ -11,7 +12,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { execFileSync } = require("node:child_process");
 const { pathToFileURL } = require("node:url");
-const { REPO, PLUMB_BIN, CSP, serve, launch, watch, cleanup, tempDir } = require("./lib.js");
+const { REPO, PLUMB_BIN, CSP, serve, launch, watch, cleanup, tempDir, copyFixture } = require("./lib.js");
 const { spawnServe } = require("./plumb-serve.js");
 
 const AXE_SOURCE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -62,7 +63,7 @@ const violations = (page) => page.evaluate(() => window.cspViolations);
 
 // Types `query` in the search field and waits for the status to say what was found.
 async function search(page, query) {
-  const field = page.getByRole("searchbox", { name: "Search" });
+  const field = page.locator("[data-search] input");
   // Empty first, so the status read below answers this query, not the one before.
   await field.fill("");
   await page.waitForFunction(() => document.querySelector("[data-search-status]").textContent === "", null, { timeout: 10000 });
@@ -306,5 +307,56 @@ test("plumb serve serves the index, and a page's new word is found after its edi
   } finally {
     await context.close();
     await server.stop();
+  }
+});
+
+test("two languages: a Spanish page searches Spanish pages, an English page English ones, offline too", async () => {
+  const { root, dir } = copyFixture("languages");
+  fs.cpSync(path.join(REPO, "themes", "guide"), path.join(root, "themes", "guide"), { recursive: true });
+  const out = path.join(dir, "out");
+  execFileSync(PLUMB_BIN, ["build", "--root", root, "--output-dir", out], { stdio: ["ignore", "ignore", "pipe"] });
+  const server = await serve(out);
+  const origin = new URL(server.url).origin;
+  const context = await newContext();
+  const paths = (found) => found.results.map((r) => new URL(r.href).pathname);
+  try {
+    const page = await context.newPage();
+    const guard = watch(page);
+    await page.goto(server.url + "es/guide/");
+    assert.equal(await page.getAttribute("html", "lang"), "es");
+    await page.waitForSelector('html[data-offline-state="ready"]', { state: "attached", timeout: 20000 });
+    // A Spanish reader saved the Spanish index ahead, and not the English one's parts.
+    const cached = await page.evaluate(async () => {
+      const names = (await caches.keys()).filter((n) => n.startsWith("plumb-"));
+      return (await (await caches.open(names[0])).keys()).map((r) => new URL(r.url).pathname);
+    });
+    for (const part of ["/es/search/index.js", "/es/search/terms-all.js", "/es/search/docs-0.js", "/search/index.js"]) {
+      assert.ok(cached.includes(part), part + " is saved: " + cached);
+    }
+    assert.ok(!cached.includes("/search/terms-all.js"), "the English index's terms are not saved for a Spanish reader");
+
+    // "guía" is one letter from "guide": one index for both found the English pages too.
+    const spanish = await search(page, "guía");
+    assert.ok(paths(spanish).includes("/es/guide/"), "guía finds the Spanish guide: " + paths(spanish));
+    assert.ok(paths(spanish).every((p) => p.startsWith("/es/")), "no English page: " + paths(spanish));
+    const plural = await search(page, "pagos ");
+    assert.ok(paths(plural).includes("/es/guide/pay/"), "Spanish stemming: pagos finds El pago: " + paths(plural));
+
+    await page.goto(server.url + "guide/");
+    const english = await search(page, "guide");
+    assert.ok(paths(english).includes("/guide/"), "guide finds the English guide: " + paths(english));
+    assert.ok(paths(english).every((p) => !p.startsWith("/es/")), "no Spanish page: " + paths(english));
+
+    await server.close();
+    await context.setOffline(true);
+    const response = await page.goto(origin + "/es/");
+    assert.ok(response.fromServiceWorker(), "the Spanish home came from the worker");
+    const offline = await search(page, "guía");
+    assert.deepEqual(paths(offline), paths(spanish), "offline, the same Spanish results");
+    assert.deepEqual(await violations(page), [], "no CSP violation");
+    guard.check("two languages");
+  } finally {
+    await context.close();
+    await server.close();
   }
 });
