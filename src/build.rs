@@ -521,7 +521,7 @@ fn run<S: Sink>(
             .map(|page| page.into_inner().unwrap_or_else(|e| e.into_inner()))
             .collect();
         timings.step("search", || {
-            indexer.files(&pages).into_par_iter().for_each(|file| {
+            indexer.write(&pages, &|file| {
                 if let Err(d) = emit(file, None) {
                     lock(&found).push(d);
                 }

@@ -81,6 +81,16 @@ impl Indexer {
     /// Every language's index files from `pages` (each language's pages in the order of
     /// `pages`, which results refer to).
     pub fn files(&self, pages: &[Page]) -> Vec<OutputFile> {
+        let files = std::sync::Mutex::new(Vec::new());
+        self.write(pages, &|file| {
+            files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        });
+        files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Hands every language's index files from `pages` to `emit` as each is made (see
+    /// [`Indexer::files`]), from several threads.
+    pub fn write(&self, pages: &[Page], emit: &(dyn Fn(OutputFile) + Sync)) {
         let folders: Vec<String> = (0..self.languages.len())
             .map(|number| self.folder(number))
             .collect();
@@ -89,7 +99,6 @@ impl Indexer {
             .zip(&folders[1..])
             .map(|(indexed, folder)| (indexed.code.as_str(), folder.as_str()))
             .collect();
-        let mut files = Vec::new();
         for (number, indexed) in self.languages.iter().enumerate() {
             let of_language: Vec<&Page> = pages.iter().filter(|p| p.language == number).collect();
             let layout = shards::Layout {
@@ -98,13 +107,8 @@ impl Indexer {
                 portable: self.portable,
                 languages: if number == 0 { &others[..] } else { &[] },
             };
-            files.extend(shards::files(
-                &of_language,
-                &indexed.vocabulary.read(),
-                &layout,
-            ));
+            shards::write(&of_language, &indexed.vocabulary.read(), &layout, emit);
         }
-        files
     }
 
     /// Where language number `number`'s index is published, below the output.

@@ -105,39 +105,41 @@ pub struct Layout<'a> {
     pub languages: &'a [(&'a str, &'a str)],
 }
 
-/// The index files of one language's `pages` (in the order results refer to them), whose
-/// stems and words are numbers of `known`.
-pub fn files(pages: &[&Page], known: &Known, layout: &Layout<'_>) -> Vec<OutputFile> {
+/// Hands each index file of one language's `pages` (in the order results refer to them), whose
+/// stems and words are numbers of `known`, to `emit` as soon as it is made, from several
+/// threads: a large site's index (over 100 MB at 100,000 pages) is never held whole.
+pub fn write(
+    pages: &[&Page],
+    known: &Known,
+    layout: &Layout<'_>,
+    emit: &(dyn Fn(OutputFile) + Sync),
+) {
     let hits: usize = pages.iter().map(|p| p.hits.len()).sum();
     let length = key_length(hits);
     let shards = group(pages, known, length);
-    let mut files: Vec<OutputFile> = shards
+    shards
         .par_iter()
-        .map(|(key, shard)| term_shard(layout.folder, key, shard))
-        .collect();
+        .for_each(|(key, shard)| emit(term_shard(layout.folder, key, shard)));
+    let keys: Vec<String> = shards.into_keys().collect();
     let per = pages_per_shard(pages);
-    files.extend(
-        pages
-            .par_chunks(per)
-            .enumerate()
-            .map(|(n, chunk)| doc_shard(layout.folder, n, chunk))
-            .collect::<Vec<_>>(),
-    );
+    pages
+        .par_chunks(per)
+        .enumerate()
+        .for_each(|(n, chunk)| emit(doc_shard(layout.folder, n, chunk)));
     let manifest = Manifest {
         key: length,
-        shards: shards.keys().map(String::as_str).collect(),
+        shards: keys.iter().map(String::as_str).collect(),
         per,
         pages: pages.len(),
         stop: layout.stop_words,
         portable: layout.portable,
         languages: layout.languages.iter().copied().collect(),
     };
-    files.push(script(
+    emit(script(
         layout.folder,
         "index.js",
         format!("plumbSearch.init({});\n", json(&manifest)),
     ));
-    files
 }
 
 /// Every stem and word by shard; postings sorted by page, cut to the best [`MOST_POSTINGS`].
