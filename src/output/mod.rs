@@ -79,6 +79,14 @@ fn record(path: &str, bytes: &[u8]) -> Record {
     }
 }
 
+/// The record of `file` as it is, reading a copied file's bytes: for sinks that write nothing.
+fn record_of(file: &OutputFile) -> io::Result<Record> {
+    Ok(match &file.contents {
+        Contents::Bytes(bytes) => record(&file.path, bytes),
+        Contents::Copy(from) => record(&file.path, &fs::read(from)?),
+    })
+}
+
 /// Keeps every file in memory: the site as it would be published, for tests and tools.
 #[derive(Debug, Default)]
 pub struct Memory {
@@ -96,10 +104,7 @@ impl Memory {
 
 impl Sink for Memory {
     fn accept(&self, file: OutputFile) -> io::Result<Record> {
-        let record = match &file.contents {
-            Contents::Bytes(bytes) => record(&file.path, bytes),
-            Contents::Copy(from) => record(&file.path, &fs::read(from)?),
-        };
+        let record = record_of(&file)?;
         lock(&self.files).push(file);
         Ok(record)
     }
@@ -121,10 +126,7 @@ impl FactsOnly {
 
 impl Sink for FactsOnly {
     fn accept(&self, file: OutputFile) -> io::Result<Record> {
-        match &file.contents {
-            Contents::Bytes(bytes) => Ok(record(&file.path, bytes)),
-            Contents::Copy(from) => Ok(record(&file.path, &fs::read(from)?)),
-        }
+        record_of(&file)
     }
 
     fn keep_facts(&self, path: &str, facts: Facts) {
