@@ -68,6 +68,7 @@ pub fn finish(path: String, html: &str, target: &Target<'_>) -> Result<Page, Dia
         target,
         html,
         written_url: target.rewriter.url(target.url),
+        page_folder: &target.url[..target.url.rfind('/').map_or(0, |i| i + 1)],
         lines: Lines::new(html),
         facts: Facts::default(),
         open_navs: Rc::clone(&open_navs),
@@ -146,6 +147,8 @@ struct Pass<'t, 'a> {
     html: &'t str,
     /// The page's own URL as its links to itself are written.
     written_url: String,
+    /// The page's folder, root-relative (`/guide/first/`).
+    page_folder: &'a str,
     lines: Lines<'t>,
     facts: Facts,
     /// `<nav>` elements open around the element being read.
@@ -236,11 +239,10 @@ impl Pass<'_, '_> {
             return Some(target.rewriter.url(url));
         }
         let folder = target.source_folder?;
-        let page_folder = &target.url[..target.url.rfind('/').map_or(0, |i| i + 1)];
         if url.is_empty()
             || url.starts_with(['#', '?'])
             || is_external(url)
-            || folder == page_folder
+            || folder == self.page_folder
         {
             return None;
         }
