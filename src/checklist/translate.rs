@@ -286,26 +286,10 @@ impl Check<'_> {
     /// Every id of the translation must be one of the original's.
     fn unknown_ids(&mut self, original: &CriteriaFile, words: &Translation) {
         let holders = ["you", "shared", "platform", "unknown"];
-        let dimensions: Vec<&str> = original
-            .dimensions
-            .iter()
-            .map(|d| d.id.get_ref().as_str())
-            .collect();
-        let questions: Vec<&str> = original
-            .questions
-            .iter()
-            .map(|q| q.id.get_ref().as_str())
-            .collect();
-        let bands: Vec<&str> = original
-            .bands
-            .iter()
-            .map(|b| b.id.get_ref().as_str())
-            .collect();
-        let findings: Vec<&str> = original
-            .findings
-            .iter()
-            .map(|f| f.id.get_ref().as_str())
-            .collect();
+        let dimensions = ids(&original.dimensions, |d| &d.id);
+        let questions = ids(&original.questions, |q| &q.id);
+        let bands = ids(&original.bands, |b| &b.id);
+        let findings = ids(&original.findings, |f| &f.id);
         for (table, given, known) in [
             (
                 "holders",
@@ -329,12 +313,7 @@ impl Check<'_> {
             else {
                 continue;
             };
-            let known: Vec<&str> = original
-                .options
-                .get_ref()
-                .iter()
-                .map(|o| o.id.get_ref().as_str())
-                .collect();
+            let known = ids(original.options.get_ref(), |o| &o.id);
             for option in question.options.keys() {
                 self.unknown_id(&["questions", id.get_ref(), "options"], option, &known);
             }
@@ -382,4 +361,12 @@ fn value_span(source: &Source, path: &[&str]) -> Option<Range<usize>> {
         }
     }
     found
+}
+
+/// The ids of the original's `items`, as `id` reads each.
+fn ids<T>(items: &[T], id: impl Fn(&T) -> &Spanned<String>) -> Vec<&str> {
+    items
+        .iter()
+        .map(|item| id(item).get_ref().as_str())
+        .collect()
 }
