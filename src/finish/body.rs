@@ -14,6 +14,9 @@ pub struct Body<'a> {
     pub sources: &'a SourceMap,
 }
 
+/// How many of the body's first bytes are searched for.
+const PREFIX: usize = 64;
+
 /// A body found in one page: from `start` of the page, `len` bytes long.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Placed<'a> {
@@ -28,13 +31,21 @@ impl<'a> Body<'a> {
         if self.sources.is_empty() || self.html.is_empty() {
             return None;
         }
-        let start = memchr::memmem::find(page.as_bytes(), self.html.as_bytes())?;
+        let start = find(page.as_bytes(), self.html.as_bytes())?;
         Some(Placed {
             start,
             len: self.html.len(),
             sources: self.sources,
         })
     }
+}
+
+/// Where `body` first is in `page`. Searching for the whole body would first build a searcher
+/// as long as the body; its first bytes find the candidates, and one comparison confirms each.
+fn find(page: &[u8], body: &[u8]) -> Option<usize> {
+    let prefix = &body[..body.len().min(PREFIX)];
+    memchr::memmem::find_iter(page, prefix)
+        .find(|&start| page.get(start..start + body.len()) == Some(body))
 }
 
 impl Placed<'_> {
@@ -46,5 +57,22 @@ impl Placed<'_> {
             return None;
         }
         self.sources.source_of(within)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_body_is_found_past_a_copy_of_its_beginning() {
+        let body = format!("<h1>Title</h1>{}<p>end</p>", "x".repeat(PREFIX));
+        let start = format!("<title>{}</title>", &body[..PREFIX + 4]);
+        let page = format!("{start}<main>{body}</main>");
+        assert_eq!(
+            find(page.as_bytes(), body.as_bytes()),
+            Some(start.len() + "<main>".len())
+        );
+        assert_eq!(find(b"<main><h1>Title</h1></main>", body.as_bytes()), None);
     }
 }
