@@ -12,6 +12,7 @@ use crate::checklist::{self, Checklist};
 use crate::config::{BuildOptions, Config, ExternalResources};
 use crate::content::{self, Body, DocId, Document, FrontMatter, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity, Source, suggest};
+use crate::finish::facts::Recorded;
 use crate::finish::{Facts, Page};
 use crate::markdown::{self, Embeds, Highlighter, Links, RenderContext, Rendered};
 use crate::output::claims::{self, Origin};
@@ -373,13 +374,8 @@ fn run<S: Sink>(
     let emit = |file: OutputFile, facts: Option<Facts>| -> Result<(), Diagnostic> {
         let text = compress::text_of(&file);
         if let Some(facts) = &facts {
-            let source = || {
-                sources
-                    .get(&file.path)
-                    .cloned()
-                    .unwrap_or_else(|| format!("public/{}", file.path).into())
-            };
-            let problems = page_checks(&file.path, facts, &source(), &config);
+            let source = sources.get(&file.path).copied();
+            let problems = page_checks(&file.path, facts, source, &config);
             if !problems.is_empty() {
                 lock(&found).extend(problems);
             }
@@ -748,11 +744,7 @@ pub fn check(options: &BuildOptions) -> Result<Checked, Diagnostics> {
     let run = run(options, |_| Ok(output::FactsOnly::default()))?;
     let facts = run.sink.into_pages();
     let paths: HashSet<&str> = run.records.iter().map(|r| r.path.as_str()).collect();
-    let sources = run
-        .site
-        .documents()
-        .map(|(_, doc)| (render::page_path(&doc.url), &doc.source))
-        .collect();
+    let sources = output_sources(&run.site);
     let errors = crate::check::links(&paths, &facts, &run.config.base_path, &sources);
     let mut diagnostics = run.diagnostics;
     if !errors.is_empty() {
@@ -767,12 +759,13 @@ pub fn check(options: &BuildOptions) -> Result<Checked, Diagnostics> {
     })
 }
 
-/// The checks of one finished page (at `path`, built from `source`) that build and serve both
-/// run: ids on one element each, nothing loaded from another host (as `config` allows).
+/// The checks of one finished page (at `path`, built from `source` when a content file built
+/// it) that build and serve both run: ids on one element each, nothing loaded from another host
+/// (as `config` allows).
 pub(crate) fn page_checks(
     path: &str,
     facts: &Facts,
-    source: &std::path::Path,
+    source: Option<&Source>,
     config: &Config,
 ) -> Vec<Diagnostic> {
     let mut problems = duplicate_ids(path, facts, source);
@@ -794,25 +787,29 @@ pub(crate) fn fails(diagnostics: &Diagnostics, config: &Config) -> bool {
 
 /// An error for each id that is on two elements of the page at `path` (built from `source`):
 /// links to it would reach only the first, and the checklist script finds its fields by id.
-fn duplicate_ids(path: &str, facts: &Facts, source: &std::path::Path) -> Vec<Diagnostic> {
+fn duplicate_ids(path: &str, facts: &Facts, source: Option<&Source>) -> Vec<Diagnostic> {
     facts
         .duplicate_ids()
         .into_iter()
         .map(|id| {
-            Diagnostic::error(format!(
-                "`{path}` has a second element with the id `{}` ({} of the page)",
-                id.name, id.at
-            ))
-            .in_file(source)
-            .with_hint("ids must be unique in a page: rename one (a heading's id is set with `{#id}` after it), or embed the checklist once")
+            let place = Recorded {
+                path,
+                file: source,
+                written: id.source,
+                at: id.at,
+            };
+            let message = format!("`{path}` has a second element with the id `{}`", id.name);
+            place
+                .diagnostic(Severity::Error, &message, None)
+                .with_hint("ids must be unique in a page: rename one (a heading's id is set with `{#id}` after it), or embed the checklist once")
         })
         .collect()
 }
 
 /// Output path of each document's page -> the content file it was built from.
-pub fn output_sources(site: &Site) -> HashMap<String, std::path::PathBuf> {
+pub fn output_sources(site: &Site) -> HashMap<String, &Source> {
     site.documents()
-        .map(|(_, doc)| (render::page_path(&doc.url), doc.source.path.clone()))
+        .map(|(_, doc)| (render::page_path(&doc.url), &doc.source))
         .collect()
 }
 

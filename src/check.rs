@@ -7,9 +7,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::diagnostic::{Diagnostic, Source};
+use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::finish::Facts;
-use crate::finish::facts::Link;
+use crate::finish::facts::{Link, Recorded};
 use crate::markdown::is_external;
 
 /// Broken internal links of a build of the files at `paths`, whose pages' facts are `facts` (by
@@ -42,21 +42,25 @@ pub fn links(
 /// The error for `link` of the page at `path`, built from `source`: at the link's line of
 /// `source` when the page's markdown wrote it, else at its place in the page.
 fn broken(path: &str, problem: &str, link: &Link, source: Option<&Source>) -> Diagnostic {
+    let place = Recorded {
+        path,
+        file: source,
+        written: link.source,
+        at: link.at,
+    };
+    let hint = if place.in_markdown() {
+        "point the link at a page or file of the site"
+    } else {
+        "the link may come from a template, a shortcode or the page; point it at a page of the site"
+    };
     let element = format!("`<{} {}>`", link.tag, link.attribute);
-    match (source, link.source) {
-        (Some(source), Some(at)) => Diagnostic::error(format!("`{path}` {problem} ({element})"))
-            .at(source, at..at)
-            .with_hint("point the link at a page or file of the site"),
-        (source, _) => {
-            let shown = source.map_or_else(|| format!("public/{path}").into(), |s| s.path.clone());
-            Diagnostic::error(format!(
-                "`{path}` {problem} ({element}, {} of the page)",
-                link.at
-            ))
-            .in_file(&shown)
-            .with_hint("the link may come from a template, a shortcode or the page; point it at a page of the site")
-        }
-    }
+    place
+        .diagnostic(
+            Severity::Error,
+            &format!("`{path}` {problem}"),
+            Some(&element),
+        )
+        .with_hint(hint)
 }
 
 fn check_one(

@@ -152,3 +152,44 @@ fn a_checklist_printed_twice_on_a_page_is_a_duplicate_id_error() {
         "{errors}"
     );
 }
+
+/// The errors of a build of `site` that is expected to fail, one a line.
+fn build_errors(site: &Fixture) -> String {
+    match site.build() {
+        Ok(_) => panic!("the build must fail"),
+        Err(diagnostics) => lines(&diagnostics),
+    }
+}
+
+#[test]
+fn a_duplicate_id_of_raw_html_is_named_at_its_markdown_line() {
+    let site = basic_with("## Intro\n\nText.\n\n<div id=\"intro\">A box.</div>");
+    assert_eq!(
+        lines_of(&build_errors(&site)),
+        [
+            "content/guide/extra.md:9:1: error: `guide/extra/index.html` has a second element with the id `intro` (hint: ids must be unique in a page: rename one (a heading's id is set with `{#id}` after it), or embed the checklist once)"
+        ]
+    );
+}
+
+#[test]
+fn a_duplicate_id_of_a_heading_is_named_at_its_markdown_line() {
+    let site = basic_with("<div id=\"intro\">A box.</div>\n\nText.\n\n## Intro");
+    assert_eq!(
+        lines_of(&build_errors(&site)),
+        [
+            "content/guide/extra.md:9:1: error: `guide/extra/index.html` has a second element with the id `intro` (hint: ids must be unique in a page: rename one (a heading's id is set with `{#id}` after it), or embed the checklist once)"
+        ]
+    );
+}
+
+#[test]
+fn an_image_from_another_host_is_named_at_its_markdown_line() {
+    let site = basic_with("Text.\n\nSee ![a chart](https://cdn.example.net/chart.png) here.");
+    assert_eq!(
+        lines_of(&build_errors(&site)),
+        [
+            "content/guide/extra.md:7:5: error: `guide/extra/index.html` loads `https://cdn.example.net/chart.png` from another host (`<img>`) (hint: copy the file into `static/` and link it from there, so pages work offline and readers' devices talk to no one else; or set `external_resources` in site.toml)"
+        ]
+    );
+}

@@ -1,9 +1,9 @@
-//! Where a page's markdown body sits in the page its template wrote, so that each URL the pass
+//! Where a page's markdown body sits in the page its template wrote, so that each URL and id the pass
 //! meets inside it is named at the place of the content file that wrote it
 //! ([`crate::markdown::SourceMap`]) rather than at the generated page's line.
 //!
 //! The body is found as the template wrote it (`{{ page.content | safe }}`): a template that
-//! changes it, or does not print it, leaves every URL at its place in the page.
+//! changes it, or does not print it, leaves every URL and id at its place in the page.
 
 use crate::markdown::SourceMap;
 

@@ -2,6 +2,8 @@
 //! each with its line and column in the generated page. `plumb check`, the anchor checks, the
 //! other-host check and the offline plan read these facts; none of them parses a page again.
 
+use crate::diagnostic::{Diagnostic, Severity, Source};
+
 /// A place in a generated page: 1-based line and column (in characters of the line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Position {
@@ -35,6 +37,9 @@ pub struct Link {
 pub struct Id {
     pub name: String,
     pub at: Position,
+    /// The byte offset in the page's content file of the markdown that wrote it (a heading, raw
+    /// HTML), when the page's markdown body did.
+    pub source: Option<usize>,
 }
 
 /// Everything the pass recorded of one page, in document order.
@@ -67,6 +72,61 @@ impl Facts {
     /// The URLs the page makes the browser load, with their element, in document order.
     pub(crate) fn loaded(&self) -> impl Iterator<Item = &Link> {
         self.links.iter().filter(|link| link.loaded)
+    }
+}
+
+/// Where a problem with something the pass recorded is shown: at the line of the content file
+/// whose markdown wrote it, else at its place in the generated page.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Recorded<'a> {
+    /// The page's output path (`guide/first/index.html`).
+    pub(crate) path: &'a str,
+    /// The content file the page was built from, when one was.
+    pub(crate) file: Option<&'a Source>,
+    /// The offset in `file` of the markdown that wrote it, when the markdown did.
+    pub(crate) written: Option<usize>,
+    pub(crate) at: Position,
+}
+
+impl Recorded<'_> {
+    /// Whether the diagnostic points at the markdown that wrote it.
+    pub(crate) fn in_markdown(&self) -> bool {
+        self.file.is_some() && self.written.is_some()
+    }
+
+    /// `message`, closed in parentheses by `what` (the element, say) and by the place in the
+    /// page when the content file's line is not known.
+    pub(crate) fn diagnostic(
+        &self,
+        severity: Severity,
+        message: &str,
+        what: Option<&str>,
+    ) -> Diagnostic {
+        let new = |text: String| match severity {
+            Severity::Error => Diagnostic::error(text),
+            Severity::Warning => Diagnostic::warning(text),
+        };
+        match (self.file, self.written) {
+            (Some(file), Some(offset)) => {
+                let text = match what {
+                    Some(what) => format!("{message} ({what})"),
+                    None => message.to_owned(),
+                };
+                new(text).at(file, offset..offset)
+            }
+            (file, _) => {
+                let place = format!("{} of the page", self.at);
+                let text = match what {
+                    Some(what) => format!("{message} ({what}, {place})"),
+                    None => format!("{message} ({place})"),
+                };
+                let shown = file.map_or_else(
+                    || format!("public/{}", self.path).into(),
+                    |file| file.path.clone(),
+                );
+                new(text).in_file(&shown)
+            }
+        }
     }
 }
 
@@ -149,6 +209,7 @@ mod tests {
         let id = |name: &str, line| Id {
             name: name.to_owned(),
             at: Position { line, column: 1 },
+            source: None,
         };
         let facts = Facts {
             ids: vec![id("a", 1), id("b", 2), id("a", 3), id("a", 4), id("c", 5)],

@@ -172,10 +172,11 @@ impl Pass<'_, '_> {
                 .and_then(|at| self.html.get(at.bytes()))
                 .unwrap_or_default();
             if name.eq_ignore_ascii_case("id") {
-                let at = self.lines.at(el.source_location().bytes().start);
+                let start = el.source_location().bytes().start;
                 self.facts.ids.push(Id {
                     name: unescape(&attribute.value()),
-                    at,
+                    at: self.lines.at(start),
+                    source: self.body.and_then(|body| body.source_of(start)),
                 });
             } else if name.eq_ignore_ascii_case("rel") {
                 rel = Some(attribute.value());

@@ -199,11 +199,13 @@ fn code_ranges(markdown: &str, options: Options) -> Vec<Range<usize>> {
 }
 
 /// An event to write, with the span of the content file it was parsed from when it may write
-/// a URL the author wrote (see [`SourceMap`]).
+/// a URL or an id the author wrote (see [`SourceMap`]).
 type Mapped<'a> = (Event<'a>, Option<Range<usize>>);
 
 struct Heading<'a> {
     tag: Tag<'a>,
+    /// Where the heading is in the content file.
+    span: Range<usize>,
     events: Vec<Mapped<'a>>,
     text: String,
 }
@@ -260,6 +262,7 @@ impl<'a> State<'a, '_> {
                 };
                 self.heading = Some(Heading {
                     tag,
+                    span: self.span(&range),
                     events: Vec::new(),
                     text: String::new(),
                 });
@@ -321,7 +324,8 @@ impl<'a> State<'a, '_> {
                 self.push_parsed(Event::FootnoteReference(footnote_id(&label)), &range);
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                self.push(Event::Start(Tag::FootnoteDefinition(footnote_id(&label))));
+                let definition = Event::Start(Tag::FootnoteDefinition(footnote_id(&label)));
+                self.push_parsed(definition, &range);
             }
             Event::Text(ref text) | Event::Code(ref text) => {
                 self.count_words(text);
@@ -397,7 +401,13 @@ impl<'a> State<'a, '_> {
     }
 
     fn finish_heading(&mut self) {
-        let Some(Heading { tag, events, text }) = self.heading.take() else {
+        let Some(Heading {
+            tag,
+            span,
+            events,
+            text,
+        }) = self.heading.take()
+        else {
             return;
         };
         let Tag::Heading {
@@ -424,7 +434,7 @@ impl<'a> State<'a, '_> {
                 classes,
                 attrs,
             }),
-            None,
+            Some(span),
         ));
         self.out.extend(events);
         self.out.push((Event::End(TagEnd::Heading(level)), None));

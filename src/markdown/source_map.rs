@@ -3,8 +3,9 @@
 //! made while pulldown-cmark writes the HTML (each event's range comes from its offset
 //! iterator), so no HTML is read again to make it.
 //!
-//! The map covers the events that can write URLs: links, images, footnote references and raw
-//! HTML, whose text is copied as written, so a place inside it maps byte for byte. Once the
+//! The map covers the events that can write URLs or ids: links, images, headings, footnote
+//! references and definitions, and raw HTML, whose text is copied as written, so a place
+//! inside it maps byte for byte. Once the
 //! body's HTML is changed after writing (shortcodes expanded, a U+0000 replaced), places
 //! after the first change are no longer in the map: a place the map does not
 //! know is `None`, never a wrong line.
@@ -24,7 +25,8 @@ struct Entry {
     verbatim: bool,
 }
 
-/// Body HTML offsets -> content file offsets, for the places links can be (see the module).
+/// Body HTML offsets -> content file offsets, for the places URLs and ids can be (see the
+/// module).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SourceMap {
     /// In order of `html.start`, not overlapping.
@@ -103,13 +105,14 @@ pub(super) fn write_html<'a>(
     SourceMap { entries }
 }
 
-/// Whether `event` can write a URL, and so has a place in the map.
+/// Whether `event` can write a URL or an id, and so has a place in the map.
 fn is_mapped(event: &Event<'_>) -> bool {
     use pulldown_cmark::Tag;
     matches!(
         event,
-        Event::Start(Tag::Link { .. } | Tag::Image { .. })
-            | Event::FootnoteReference(_)
+        Event::Start(
+            Tag::Link { .. } | Tag::Image { .. } | Tag::Heading { .. } | Tag::FootnoteDefinition(_)
+        ) | Event::FootnoteReference(_)
             | Event::Html(_)
             | Event::InlineHtml(_)
     )

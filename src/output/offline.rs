@@ -8,8 +8,9 @@ use serde_json::json;
 
 use super::precache::Plan;
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::finish::Facts;
+use crate::finish::facts::Recorded;
 
 /// The service worker's file name, at the site's root so its scope is the whole site.
 pub const SERVICE_WORKER: &str = "sw.js";
@@ -157,28 +158,31 @@ fn is_other_host(url: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//")
 }
 
-/// Diagnostics for a page (`path`, built from `source`, with `facts`) that would load from
-/// another host.
+/// Diagnostics for a page (`path`, built from `source` when a content file built it, with
+/// `facts`) that would load from another host, each at the markdown line that wrote the URL
+/// when the page's markdown did.
 pub fn check_external(
     path: &str,
     facts: &Facts,
-    source: &std::path::Path,
+    source: Option<&Source>,
     severity: Severity,
 ) -> Vec<Diagnostic> {
     facts
         .loaded()
         .filter(|link| is_other_host(&link.url))
         .map(|link| {
-            let (tag, url, at) = (link.tag, &link.url, link.at);
-            let message =
-                format!("`{path}` loads `{url}` from another host (`<{tag}>`, {at} of the page)");
-            let diagnostic = match severity {
-                Severity::Error => Diagnostic::error(message),
-                Severity::Warning => Diagnostic::warning(message),
+            let place = Recorded {
+                path,
+                file: source,
+                written: link.source,
+                at: link.at,
             };
-            diagnostic.in_file(source).with_hint(
-                "copy the file into `static/` and link it from there, so pages work offline and readers' devices talk to no one else; or set `external_resources` in site.toml",
-            )
+            let message = format!("`{path}` loads `{}` from another host", link.url);
+            place
+                .diagnostic(severity, &message, Some(&format!("`<{}>`", link.tag)))
+                .with_hint(
+                    "copy the file into `static/` and link it from there, so pages work offline and readers' devices talk to no one else; or set `external_resources` in site.toml",
+                )
         })
         .collect()
 }

@@ -235,11 +235,8 @@ impl Preview {
         let previous = &self.files;
         let found = std::sync::Mutex::new(Vec::new());
         let checked = |page: crate::finish::Page| -> OutputFile {
-            let source = sources
-                .get(&page.file.path)
-                .cloned()
-                .unwrap_or_else(|| format!("public/{}", page.file.path).into());
-            let problems = build::page_checks(&page.file.path, &page.facts, &source, &config);
+            let source = sources.get(&page.file.path).copied();
+            let problems = build::page_checks(&page.file.path, &page.facts, source, &config);
             if !problems.is_empty() {
                 crate::output::lock(&found).extend(problems);
             }
