@@ -27,7 +27,8 @@ pub enum Rewriter<'a> {
 impl Rewriter<'_> {
     /// The URL to write for `target` (root-relative, e.g. `/a/b/#x`).
     pub fn url(&self, target: &str) -> String {
-        let mut url = String::new();
+        // Room for the target and a few `../`, so the URL is written without growing.
+        let mut url = String::with_capacity(target.len() + 16);
         self.push_url(&mut url, target);
         url
     }
@@ -50,9 +51,10 @@ fn push_relative(out: &mut String, page: &str, target: &str, style: LinkStyle) {
     let split = memchr::memchr2(b'?', b'#', target.as_bytes()).unwrap_or(target.len());
     let (path, suffix) = target.split_at(split);
     // Folders as `a/b/`, without the leading `/`; a page's file name (`404.html`) is dropped.
-    let page_dir = &page[1..page.rfind('/').map_or(1, |i| i + 1)];
+    let after_last_slash = |text: &str| memchr::memrchr(b'/', text.as_bytes()).map(|i| i + 1);
+    let page_dir = &page[1..after_last_slash(page).unwrap_or(1)];
     let path = &path[1..];
-    let target_dir = &path[..path.rfind('/').map_or(0, |i| i + 1)];
+    let target_dir = &path[..after_last_slash(path).unwrap_or(0)];
     // The whole folders both start with, then one `../` for each of the page's other folders.
     let common = page_dir
         .bytes()

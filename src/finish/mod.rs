@@ -22,7 +22,8 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::LazyLock;
 
-use lol_html::html_content::Element;
+use lol_html::html_content::{Element, SourceLocation};
+
 use lol_html::{ElementContentHandlers, HandlerResult, HtmlRewriter, Selector, Settings, end_tag};
 
 pub use body::Body;
@@ -75,6 +76,7 @@ pub fn finish(path: String, html: &str, target: &Target<'_>) -> Result<Page, Dia
         navs: 0,
         marked_nav: 0,
         body: target.body.and_then(|body| body.place_in(html)),
+        urls: Vec::new(),
     });
     let mut out = Vec::with_capacity(html.len() + html.len() / 16);
     let selectors = &*SELECTORS;
@@ -157,56 +159,72 @@ struct Pass<'t, 'a> {
     navs: usize,
     marked_nav: usize,
     body: Option<body::Placed<'t>>,
+    /// The URL attributes of the element being read: kept between elements, as most have one.
+    urls: Vec<(&'static str, &'t str)>,
 }
 
 impl Pass<'_, '_> {
     /// Records the id and writes and records the URLs of `el`, reading its attributes once.
     fn element(&mut self, el: &mut Element<'_, '_>) {
-        let mut urls: Vec<(&'static str, String)> = Vec::new();
+        let html = self.html;
+        // Names and values as the page spells them, borrowed: lol_html's lookups by name and
+        // its values allocate.
+        let text = |at: Option<SourceLocation>| at.and_then(|at| html.get(at.bytes()));
+        let mut urls = std::mem::take(&mut self.urls);
         let mut rel = None;
         let mut marked = false;
         for attribute in el.attributes() {
-            // The name as the page spells it, borrowed: lol_html's lookups by name allocate.
-            let name = attribute
-                .name_source_location()
-                .and_then(|at| self.html.get(at.bytes()))
-                .unwrap_or_default();
+            let name = text(attribute.name_source_location()).unwrap_or_default();
+            let value = text(attribute.value_source_location()).unwrap_or_default();
             if name.eq_ignore_ascii_case("id") {
                 let start = el.source_location().bytes().start;
                 self.facts.ids.push(Id {
-                    name: unescape(&attribute.value()),
+                    name: unescape(value),
                     at: self.lines.at(start),
                     source: self.body.and_then(|body| body.source_of(start)),
                 });
             } else if name.eq_ignore_ascii_case("rel") {
-                rel = Some(attribute.value());
+                rel = Some(value);
             } else if name.eq_ignore_ascii_case(ARIA_CURRENT) {
                 marked = true;
             } else if let Some(&known) = attributes::URL_ATTRIBUTES
                 .iter()
                 .find(|known| name.eq_ignore_ascii_case(known))
             {
-                urls.push((known, attribute.value()));
+                urls.push((known, value));
             }
         }
-        if urls.is_empty() {
-            return;
+        if !urls.is_empty() {
+            self.write_urls(el, &urls, rel, marked);
         }
+        urls.clear();
+        self.urls = urls;
+    }
+
+    /// Writes and records the URLs of `el`: `(attribute, value)` pairs, beside its `rel` and
+    /// whether it is already marked as the current page's link.
+    fn write_urls(
+        &mut self,
+        el: &mut Element<'_, '_>,
+        urls: &[(&'static str, &str)],
+        rel: Option<&str>,
+        marked: bool,
+    ) {
         let tag = known_tag(&el.tag_name());
         let start = el.source_location().bytes().start;
         let at = self.lines.at(start);
         let source = self.body.and_then(|body| body.source_of(start));
-        for (name, value) in urls {
+        for &(name, value) in urls {
             if tag == "a" && name == "href" && self.open_navs.get() > 0 && !marked {
-                self.mark_current(el, &value);
+                self.mark_current(el, value);
             }
             let written = if name == "srcset" {
-                self.srcset(&value)
+                self.srcset(value)
             } else {
                 self.url(value.trim())
             };
-            let loaded = attributes::loads(tag, name, rel.as_deref());
-            let url = written.as_deref().unwrap_or(&value);
+            let loaded = attributes::loads(tag, name, rel);
+            let url = written.as_deref().unwrap_or(value);
             let mut record = |url: &str| {
                 if !url.is_empty() {
                     self.facts.links.push(Link {
