@@ -332,20 +332,11 @@ fn known_tag(name: &str) -> &'static str {
         .unwrap_or("element")
 }
 
-/// An attribute value as the browser reads it, for the few character references URLs and ids
-/// carry (`&amp;` in a query string); values are written by plumb's escape function or an
-/// author, so others are left as written.
+/// An attribute value as the browser reads it: its character references expanded by the
+/// standard's rules for attributes (`&amp;` in a query string is `&`; `&copy=` is left as
+/// written).
 fn unescape(value: &str) -> String {
-    if !value.contains('&') {
-        return value.to_owned();
-    }
-    value
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    htmlize::unescape_attribute(value).into_owned()
 }
 
 #[cfg(test)]

@@ -98,6 +98,23 @@ fn links_are_recorded_with_their_place() {
     );
 }
 
+/// Character references are read as a browser reads attributes: any named or numeric one, but
+/// not a name without `;` followed by `=`, which query strings hold.
+#[test]
+fn urls_and_ids_are_recorded_as_the_browser_reads_them() {
+    assert_eq!(
+        links("<a href=\"https://e.org/?a=1&copy=2&amp;b=&#x2F;&eacute;\">a</a>"),
+        ["1:1 a https://e.org/?a=1&copy=2&b=/é"]
+    );
+    let finished = finish(
+        "guide/first/index.html".to_owned(),
+        "<h2 id=\"caf&eacute;&#39;s\">A</h2>",
+        &first_page(),
+    )
+    .expect("finishes");
+    assert_eq!(finished.facts.ids[0].name, "café's");
+}
+
 #[test]
 fn ids_are_recorded_and_duplicates_found() {
     let finished = finish(
