@@ -7,8 +7,8 @@
 // Words are folded and split as the index folded them (`search/words.rs`). A word matches a
 // stem when it is the stem, a word the index saw with that stem, the start of either (the last
 // word, while the reader types), or one edit away from either (words of four letters or more).
-// Pages must match every word; they rank by their best part's score (title and headings
-// weigh more than body text, as the index weighed them).
+// Pages must match every word, and rank by how many words only a typo matches (fewest first),
+// then by their best part's score (title and headings weigh more, as indexed).
 //
 // The box's `data-results`, `data-found` ("Results: {count}") and `data-none` ("No pages
 // match {query}") come from `[search]` in site.toml, in the site's language.
@@ -23,7 +23,7 @@
   const mostResults = Number(box.dataset.results) || 8;
   const siteRoot = new URL("./", script.src);
 
-  // --- Loading the index's parts ---------------------------------------------------------------
+  // --- Loading the index's parts
 
   // By address: what a part holds, once its script ran.
   const parts = new Map();
@@ -63,7 +63,7 @@
 
   const loadPart = (index, name) => load(new URL(name, index.folder));
 
-  // --- Words and matching ------------------------------------------------------------------
+  // --- Words and matching
 
   function fold(text) {
     return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
@@ -91,6 +91,8 @@
     return restA === 2 && restB === 2 && a[start] === b[start + 1] && a[start + 1] === b[start];
   }
 
+  const TYPO = 0.6;
+
   // The stems `word` may stand for, each with how surely (1 exact, less for a start or a typo).
   function stemsFor(word, shard, asPrefix) {
     const stems = new Map();
@@ -101,19 +103,20 @@
     const compare = (written, stem) => {
       if (written === word) consider(stem, 1);
       else if (asPrefix && written.startsWith(word)) consider(stem, 0.8);
-      else if (typos && oneEditApart(word, written)) consider(stem, 0.6);
+      else if (typos && oneEditApart(word, written)) consider(stem, TYPO);
     };
     for (const stem of shard.stems.keys()) compare(stem, stem);
     for (const [written, stem] of shard.words) compare(written, stem);
     return stems;
   }
 
-  // page -> part -> score, for one word of the query.
+  // page -> part -> score for one word, and the pages matching more than by a typo.
   async function scoresFor(word, index, asPrefix) {
     const manifest = index.manifest;
     const scores = new Map();
+    const sure = new Map();
     const key = shardOf(word, manifest.key);
-    if (!manifest.shards.includes(key)) return scores;
+    if (!manifest.shards.includes(key)) return { scores, sure };
     const shard = await loadPart(index, "terms-" + key + ".js");
     for (const [stem, weight] of stemsFor(word, shard, asPrefix)) {
       const home = shardOf(stem, manifest.key);
@@ -125,12 +128,13 @@
         const score = postings[i + 2] * weight;
         byPart.set(postings[i + 1], Math.max(byPart.get(postings[i + 1]) || 0, score));
         scores.set(page, byPart);
+        if (weight > TYPO) sure.set(page, true);
       }
     }
-    return scores;
+    return { scores, sure };
   }
 
-  // The best pages for `query`, each with its best part: [{page, part, score, stems}].
+  // The best pages for `query`, each with its best part: [{page, part, score, typos, ...}].
   async function query(text) {
     const index = await pageIndex();
     const manifest = index.manifest;
@@ -140,20 +144,21 @@
     const perWord = await Promise.all(words.map((word, i) =>
       scoresFor(word, index, typing && i === words.length - 1)));
     const results = [];
-    for (const [page] of perWord[0]) {
-      if (!perWord.every((scores) => scores.has(page))) continue;
+    for (const [page] of perWord[0].scores) {
+      if (!perWord.every(({ scores }) => scores.has(page))) continue;
       let score = 0;
+      const typos = perWord.filter(({ sure }) => !sure.has(page)).length;
       const byPart = new Map();
-      for (const scores of perWord) {
+      for (const { scores } of perWord) {
         const parts = scores.get(page);
         score += Math.max(...parts.values());
         for (const [part, s] of parts) byPart.set(part, (byPart.get(part) || 0) + s);
       }
       let best = 0;
       for (const [part, s] of byPart) if (s > (byPart.get(best) || 0)) best = part;
-      results.push({ page, part: best, score });
+      results.push({ page, part: best, score, typos });
     }
-    results.sort((a, b) => b.score - a.score || a.page - b.page);
+    results.sort((a, b) => a.typos - b.typos || b.score - a.score || a.page - b.page);
     const shown = results.slice(0, mostResults);
     await Promise.all(shown.map(async (result) => {
       const rows = await loadPart(index, "docs-" + Math.floor(result.page / manifest.per) + ".js");
@@ -174,7 +179,7 @@
     query,
   };
 
-  // --- Showing results -----------------------------------------------------------------------
+  // --- Showing results
 
   // The passage around its first word that matches the query, matches in <mark>.
   function snippet(passage, words) {
@@ -246,7 +251,7 @@
     }
   });
 
-  // --- Keyboard -----------------------------------------------------------------------------
+  // --- Keyboard
 
   const links = () => Array.from(list.querySelectorAll("a"));
 

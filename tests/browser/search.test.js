@@ -360,3 +360,33 @@ test("two languages: a Spanish page searches Spanish pages, an English page Engl
     await server.close();
   }
 });
+
+test("a page with the word itself ranks above a page that has it only by a typo, even in a heading", async () => {
+  const { root, dir } = copyFixture("languages");
+  fs.cpSync(path.join(REPO, "themes", "guide"), path.join(root, "themes", "guide"), { recursive: true });
+  // "pasos" is one letter from "pagos", which the tips page has.
+  const write = (name, title, body) =>
+    fs.writeFileSync(path.join(root, "content", "guide", name), `+++\ntitle = "${title}"\n+++\n${body}\n`);
+  write("steps.md", "Next", "## Your next steps\n\nTalk to others.");
+  write("steps.es.md", "Después", "## Sus próximos pasos\n\nHable con otros.");
+  write("tips.md", "Tips", "Keep every pay slip.");
+  write("tips.es.md", "Consejos", "Guarde los recibos de sus pagos.");
+  const out = path.join(dir, "out");
+  execFileSync(PLUMB_BIN, ["build", "--root", root, "--output-dir", out], { stdio: ["ignore", "ignore", "pipe"] });
+  const server = await serve(out);
+  const context = await newContext();
+  try {
+    const page = await context.newPage();
+    const guard = watch(page);
+    await page.goto(server.url + "es/guide/");
+    const found = (await search(page, "pagos ")).results.map((r) => new URL(r.href).pathname);
+    const tips = found.indexOf("/es/guide/tips/");
+    const steps = found.indexOf("/es/guide/steps/");
+    assert.ok(tips >= 0 && steps >= 0, "both pages are found: " + found);
+    assert.ok(tips < steps, "the body's exact word ranks above the heading's typo: " + found);
+    guard.check("typo ranking");
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
