@@ -6,10 +6,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
 use crate::checklist::{self, Checklist};
-use crate::config::{BuildOptions, Config, ExternalResources};
+use crate::config::{BuildOptions, Compression, Config, ExternalResources};
 use crate::content::{self, Body, DocId, Document, FrontMatter, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity, Source, suggest};
 use crate::finish::facts::Recorded;
@@ -21,7 +19,7 @@ use crate::output::first_load::FirstLoads;
 use crate::output::{
     self, OutputFile, Sink, assets::Assets, compress, feeds, lock, offline, precache,
 };
-use crate::render::{self, RenderInput};
+use crate::render::{self, RenderInput, Shared};
 use crate::search;
 use crate::theme::Theme;
 use crate::urls::LinkStyle;
@@ -156,7 +154,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         output::Staging::begin(&config.output_dir, &waiting)
             .map_err(|err| write_error(config, &err))
     };
-    let mut run = run(options, open)?;
+    let mut run = run(options, &Highlighter::default(), open, None)?;
     let config = &run.config;
     run.timings
         .step("commit", || run.sink.commit())
@@ -198,7 +196,12 @@ pub struct Checked {
 
 /// Runs the whole pipeline but the write: the site as it would be published, in memory.
 pub fn compile(options: &BuildOptions) -> Result<Built, Diagnostics> {
-    let run = run(options, |_| Ok(output::Memory::default()))?;
+    let run = run(
+        options,
+        &Highlighter::default(),
+        |_| Ok(output::Memory::default()),
+        None,
+    )?;
     Ok(Built {
         files: run.sink.into_files(),
         config: run.config,
@@ -210,65 +213,41 @@ pub fn compile(options: &BuildOptions) -> Result<Built, Diagnostics> {
     })
 }
 
-/// A finished run of the pipeline, its files handed to `sink`.
-struct Run<S> {
-    config: Config,
-    site: Site,
-    sink: S,
-    records: Vec<output::Record>,
-    diagnostics: Diagnostics,
-    timings: Timings,
-    offline: Option<OfflineSummary>,
-    heaviest: Option<FirstLoad>,
+/// A finished run of the pipeline, its files handed to `sink`, with what the dev server's
+/// preview keeps to render a page or a few again after an edit without running it whole.
+pub(crate) struct Run<S> {
+    pub(crate) config: Config,
+    pub(crate) site: Site,
+    pub(crate) sink: S,
+    pub(crate) records: Vec<output::Record>,
+    pub(crate) diagnostics: Diagnostics,
+    pub(crate) timings: Timings,
+    pub(crate) offline: Option<OfflineSummary>,
+    pub(crate) heaviest: Option<FirstLoad>,
+    /// The theme the pages rendered with, its functions knowing the assets.
+    pub(crate) theme: Theme,
+    /// The context values the pages shared.
+    pub(crate) shared: Shared,
+    pub(crate) embeds: Embeds,
+    pub(crate) links: Links,
+    pub(crate) checklist_url: Option<String>,
+    /// The assets' URLs, for a theme read again.
+    pub(crate) asset_urls: Arc<HashMap<String, String>>,
+    /// In a preview, per document in the order of [`Site::documents`]: its anchors and anchor
+    /// links, nothing else of its body. Empty in a build, which renders no page again.
+    pub(crate) bodies: Vec<Rendered>,
+    /// In a preview of a site with search: the indexer and each document's share of the index,
+    /// in the order of [`Site::documents`]. `None` in a build.
+    pub(crate) search: Option<(search::Indexer, Vec<search::Page>)>,
 }
 
-/// Everything compiled before pages go through templates: the checked site, the theme ready to
-/// render (its functions know the assets), each checklist's form, and each document's markdown
-/// as HTML, in the order of [`Site::documents`].
-pub struct Prepared {
-    pub config: Config,
-    pub site: Site,
-    pub theme: Theme,
-    pub assets: Assets,
-    pub embeds: Embeds,
-    pub rendered: Vec<Rendered>,
-    pub diagnostics: Diagnostics,
-    pub timings: Timings,
-}
-
-/// The pipeline up to templates: load -> checklists -> theme and assets -> markdown, with the
-/// link and anchor checks. `highlighter` keeps highlighted code across builds of one process.
-pub fn prepare(options: &BuildOptions, highlighter: &Highlighter) -> Result<Prepared, Diagnostics> {
-    let Compiled {
-        config,
-        site,
-        theme,
-        assets,
-        embeds,
-        mut diagnostics,
-        mut timings,
-    } = compile_site(options)?;
-    let rendered = timings.step("markdown", || {
-        render_markdown(&config, &site, &embeds, highlighter, &theme)
-    });
-    for body in &rendered {
-        diagnostics.extend(body.diagnostics.iter().cloned());
-    }
-    diagnostics.extend(check_anchors(&site, &rendered));
-    if diagnostics.has_errors() {
-        diagnostics.sort();
-        return Err(diagnostics);
-    }
-    Ok(Prepared {
-        config,
-        site,
-        theme,
-        assets,
-        embeds,
-        rendered,
-        diagnostics,
-        timings,
-    })
+/// Pages a run renders before the others, and what it calls with the sink once they are in it:
+/// the dev server's preview shows the pages open in a browser before the rest.
+pub(crate) struct Ahead<'a, S> {
+    /// The output paths of those pages.
+    pub(crate) pages: &'a [String],
+    /// Called with the sink once every one of those pages is in it, unless one failed.
+    pub(crate) then: &'a mut dyn FnMut(&S),
 }
 
 /// Everything compiled before markdown: the checked site, the theme ready to render, the
@@ -278,6 +257,8 @@ struct Compiled {
     site: Site,
     theme: Theme,
     assets: Assets,
+    /// The assets' URLs, as the theme's functions know them.
+    asset_urls: Arc<HashMap<String, String>>,
     embeds: Embeds,
     diagnostics: Diagnostics,
     timings: Timings,
@@ -324,7 +305,8 @@ fn compile_site(options: &BuildOptions) -> Result<Compiled, Diagnostics> {
         diagnostics.extend(collisions);
         return Err(diagnostics);
     }
-    theme.register_functions(Arc::new(assets.urls.clone()));
+    let asset_urls = Arc::new(assets.urls.clone());
+    theme.register_functions(asset_urls.clone());
     let embeds = compile_embeds(&config, &theme, &site, &checklists, &mut diagnostics);
     if diagnostics.has_errors() {
         diagnostics.sort();
@@ -335,6 +317,7 @@ fn compile_site(options: &BuildOptions) -> Result<Compiled, Diagnostics> {
         site,
         theme,
         assets,
+        asset_urls,
         embeds,
         diagnostics,
         timings,
@@ -342,17 +325,22 @@ fn compile_site(options: &BuildOptions) -> Result<Compiled, Diagnostics> {
 }
 
 /// The whole pipeline: `compile_site`, then each page's markdown rendered just before its
-/// template, then feeds and offline files, each file handed to the sink that `open` makes once
-/// the site has compiled far enough to be worth writing.
-fn run<S: Sink>(
+/// template (with `highlighter`, which keeps highlighted code across runs of one process; the
+/// pages of `ahead` first), then feeds and offline files, each file handed to the sink that
+/// `open` makes once the site has compiled far enough to be worth writing. Build, check and
+/// serve's preview all run it, so they report the same warnings and fail alike.
+pub(crate) fn run<S: Sink>(
     options: &BuildOptions,
+    highlighter: &Highlighter,
     open: impl FnOnce(&Config) -> Result<S, Diagnostics>,
+    ahead: Option<Ahead<'_, S>>,
 ) -> Result<Run<S>, Diagnostics> {
     let Compiled {
         config,
         site,
         theme,
         assets,
+        asset_urls,
         embeds,
         mut diagnostics,
         mut timings,
@@ -360,31 +348,45 @@ fn run<S: Sink>(
 
     let sink = open(&config).map_err(|e| merged(&diagnostics, e))?;
     let seen = Seen::default();
-    let first_loads = FirstLoads::new(
-        assets
-            .files
-            .iter()
-            .map(|f| (f.path.clone(), compress::size_of(f)))
-            .collect(),
-    );
+    // The preview is published nowhere: it makes no compressed copies and measures no first
+    // visit.
+    let first_loads = (!options.preview).then(|| {
+        FirstLoads::new(
+            assets
+                .files
+                .iter()
+                .map(|f| (f.path.clone(), compress::size_of(f)))
+                .collect(),
+        )
+    });
+    let precompress: &[Compression] = if options.preview {
+        &[]
+    } else {
+        &config.offline_policy.precompress
+    };
     let found = Mutex::new(Vec::new());
     let sources = output_sources(&site);
-    let precompress = &config.offline_policy.precompress;
     // Pages come with the facts the finishing pass recorded: what they load, their ids.
     let emit = |file: OutputFile, facts: Option<Facts>| -> Result<(), Diagnostic> {
-        let text = compress::text_of(&file);
+        let text = if first_loads.is_some() || !precompress.is_empty() {
+            compress::text_of(&file)
+        } else {
+            None
+        };
         if let Some(facts) = &facts {
             let source = sources.get(&file.path).copied();
             let problems = page_checks(&file.path, facts, source, &config);
             if !problems.is_empty() {
                 lock(&found).extend(problems);
             }
-            let loads = offline::local(facts, &file.path, &config.base_path);
-            if let Some(bytes) = &text {
-                first_loads.page(&file.path, bytes, &loads);
+            if first_loads.is_some() || config.offline {
+                let loads = offline::local(facts, &file.path, &config.base_path);
+                if let (Some(first_loads), Some(bytes)) = (&first_loads, &text) {
+                    first_loads.page(&file.path, bytes, &loads);
+                }
+                lock(&seen.loads).insert(file.path.clone(), loads);
             }
-            lock(&seen.loads).insert(file.path.clone(), loads);
-        } else if let Some(bytes) = &text
+        } else if let (Some(first_loads), Some(bytes)) = (&first_loads, &text)
             && !precache::NOT_SAVED.contains(&file.path.as_str())
             && !search::shards::is_index_file(&file.path)
         {
@@ -437,18 +439,18 @@ fn run<S: Sink>(
         checklist_url: checklist_url.as_deref(),
         slow_pages: Some(&slow_pages),
     };
+    let shared = Shared::new(&input).map_err(|e| merged(&diagnostics, e.into()))?;
     // Each page's markdown is rendered just before its template, and only what the checks
     // need is kept (heading ids, anchor links, diagnostics): holding every body until the
     // templates ran was a third of a 100,000-page build's memory. A markdown error fails the
     // build after the pages went to the sink, which never publishes a failed build.
-    let highlighter = Highlighter::default();
     let links = links_of(&site);
     let markdown = MarkdownInput {
         cx: RenderContext {
             smart_punctuation: config.smart_punctuation,
             links: &links,
             embeds: &embeds,
-            highlighter: &highlighter,
+            highlighter,
             shortcodes: &theme,
         },
         embeds: &embeds,
@@ -474,26 +476,43 @@ fn run<S: Sink>(
                 *lock(page) = indexer.page(doc, &body.search);
             }
             *lock(&checked[i]) = Rendered {
-                anchors: body.anchors.clone(),
-                anchor_checks: body.anchor_checks.clone(),
                 diagnostics: body.diagnostics.clone(),
-                ..Rendered::default()
+                ..anchors_of(&body)
             };
         }
         body
     };
+    let (ahead_pages, mut then) = match ahead {
+        Some(ahead) => (ahead.pages, Some(ahead.then)),
+        None => (&[][..], None),
+    };
+    let mut show_ahead = || {
+        if let Some(then) = then.as_mut() {
+            then(&sink);
+        }
+    };
+    let first = render::First {
+        paths: ahead_pages,
+        then: &mut show_ahead,
+    };
     diagnostics.extend(timings.step("templates", || {
-        render::render_all(&input, &body_of, &emit_page)
+        render::render_all(&input, &shared, first, &body_of, &emit_page)
     }));
-    let checked: Vec<Rendered> = checked
+    let mut checked: Vec<Rendered> = checked
         .into_iter()
         .map(|body| body.into_inner().unwrap_or_else(|e| e.into_inner()))
         .collect();
-    for body in &checked {
-        diagnostics.extend(body.diagnostics.iter().cloned());
+    for body in &mut checked {
+        diagnostics.extend(std::mem::take(&mut body.diagnostics));
     }
     diagnostics.extend(check_anchors(&site, &checked));
-    drop(checked);
+    // Only the preview renders pages again; a build lets the anchors go now.
+    let bodies = if options.preview {
+        checked
+    } else {
+        drop(checked);
+        Vec::new()
+    };
     let fixed = [
         ("sitemap.xml".to_owned(), feeds::sitemap(&config, &site)),
         ("robots.txt".to_owned(), feeds::robots(&config)),
@@ -511,11 +530,11 @@ fn run<S: Sink>(
             }
         }
     });
+    let pages: Vec<search::Page> = searched
+        .into_iter()
+        .map(|page| page.into_inner().unwrap_or_else(|e| e.into_inner()))
+        .collect();
     if let Some(indexer) = &indexer {
-        let pages: Vec<search::Page> = searched
-            .into_iter()
-            .map(|page| page.into_inner().unwrap_or_else(|e| e.into_inner()))
-            .collect();
         timings.step("search", || {
             indexer.write(&pages, &|file| {
                 if let Err(d) = emit(file, None) {
@@ -524,6 +543,14 @@ fn run<S: Sink>(
             });
         });
     }
+    // Only the preview writes the index again, after a page's edit; a build lets the shares go.
+    let search = match indexer {
+        Some(indexer) if options.preview => Some((indexer, pages)),
+        _ => {
+            drop(pages);
+            None
+        }
+    };
     let manifest = || {
         OutputFile::new(
             offline::MANIFEST.into(),
@@ -573,7 +600,7 @@ fn run<S: Sink>(
     };
     diagnostics.extend(found.into_inner().unwrap_or_else(|e| e.into_inner()));
     let records = seen.records.into_inner().unwrap_or_else(|e| e.into_inner());
-    let heaviest = {
+    let heaviest = first_loads.and_then(|first_loads| {
         let lens: HashMap<&str, u64> = records.iter().map(|r| (r.path.as_str(), r.len)).collect();
         let worker = if config.offline {
             first_loads
@@ -583,7 +610,7 @@ fn run<S: Sink>(
             0
         };
         first_loads.heaviest(|path| lens.get(path).copied().unwrap_or(0), worker)
-    };
+    });
     diagnostics.sort();
     if fails(&diagnostics, &config) {
         return Err(diagnostics);
@@ -597,6 +624,14 @@ fn run<S: Sink>(
         timings,
         offline,
         heaviest,
+        theme,
+        shared,
+        embeds,
+        links,
+        checklist_url,
+        asset_urls,
+        bodies,
+        search,
     })
 }
 
@@ -741,7 +776,12 @@ fn compile_embeds(
 /// leads somewhere. The same run as a build, so both report the same; only the bytes are not
 /// kept.
 pub fn check(options: &BuildOptions) -> Result<Checked, Diagnostics> {
-    let run = run(options, |_| Ok(output::FactsOnly::default()))?;
+    let run = run(
+        options,
+        &Highlighter::default(),
+        |_| Ok(output::FactsOnly::default()),
+        None,
+    )?;
     let facts = run.sink.into_pages();
     let paths: HashSet<&str> = run.records.iter().map(|r| r.path.as_str()).collect();
     let sources = output_sources(&run.site);
@@ -838,32 +878,6 @@ fn checklist_document(checklist: &Checklist, source: &Source) -> Document {
     }
 }
 
-/// Every document's markdown, in parallel, in the order of [`Site::documents`].
-pub fn render_markdown(
-    config: &Config,
-    site: &Site,
-    embeds: &Embeds,
-    highlighter: &Highlighter,
-    shortcodes: &dyn markdown::Shortcodes,
-) -> Vec<Rendered> {
-    let links = links_of(site);
-    let markdown = MarkdownInput {
-        cx: RenderContext {
-            smart_punctuation: config.smart_punctuation,
-            links: &links,
-            embeds,
-            highlighter,
-            shortcodes,
-        },
-        embeds,
-    };
-    let documents: Vec<(DocId, &Document)> = site.documents().collect();
-    documents
-        .into_par_iter()
-        .map(|(id, doc)| markdown.render(doc, id))
-        .collect()
-}
-
 /// Every document by its content path, for `.md` links.
 fn links_of(site: &Site) -> Links {
     site.documents()
@@ -888,6 +902,15 @@ impl MarkdownInput<'_> {
                 ..Rendered::default()
             },
         }
+    }
+}
+
+/// What the anchor check needs of a body: its anchors and its links to anchors.
+pub(crate) fn anchors_of(body: &Rendered) -> Rendered {
+    Rendered {
+        anchors: body.anchors.clone(),
+        anchor_checks: body.anchor_checks.clone(),
+        ..Rendered::default()
     }
 }
 

@@ -421,6 +421,8 @@ pub struct Config {
     pub highlight_theme_dark: String,
     pub extra: toml::Table,
     pub drafts: bool,
+    /// Links written as `.../index.html` (never in the preview, which the server answers
+    /// at pretty URLs).
     pub portable: bool,
     pub strict: bool,
     pub offline: bool,
@@ -606,7 +608,7 @@ impl Config {
             highlight_theme_dark: raw.markdown.highlight_theme_dark.into_inner(),
             extra: raw.extra,
             drafts: options.drafts,
-            portable: options.portable || raw.portable,
+            portable: (options.portable || raw.portable) && !options.preview,
             strict: options.strict || raw.strict,
             offline: enabled && !options.preview,
             offline_policy,

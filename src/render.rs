@@ -36,33 +36,52 @@ pub struct RenderInput<'a> {
     pub slow_pages: Option<&'a SlowPages>,
 }
 
-/// Renders every document and the 404 page, handing each page to `emit` as soon as it is
-/// finished, so a build never holds every page at once. `body_of` gives a document's markdown
-/// as HTML when its page renders, so a build never holds every body at once either.
+/// Documents whose pages render before the others, and what to do once they are out: the
+/// dev server shows the pages open in a browser before the rest of a full rebuild.
+pub struct First<'a> {
+    /// The output paths of the pages to render first.
+    pub paths: &'a [String],
+    /// Called once every one of those pages went to `emit`, unless none is a page of the site
+    /// or one failed.
+    pub then: &'a mut dyn FnMut(),
+}
+
+/// Renders every document (those of `first` before the others) and the 404 page, then the tag
+/// and redirect pages, handing each page to `emit` as soon as it is finished, so a build never
+/// holds every page at once. `body_of` gives a document's markdown as HTML when its page
+/// renders, so a build never holds every body at once either.
 pub fn render_all(
     input: &RenderInput<'_>,
+    shared: &Shared,
+    first: First<'_>,
     body_of: &(dyn Fn(DocId) -> Rendered + Sync),
     emit: &(dyn Fn(Page) -> Result<(), Diagnostic> + Sync),
 ) -> Diagnostics {
-    let shared = match Shared::new(input) {
-        Ok(shared) => shared,
-        Err(d) => return d.into(),
+    let render = |ids: Vec<DocId>| -> Vec<Diagnostic> {
+        ids.into_par_iter()
+            .filter_map(|id| {
+                render_document(input, shared, id, body_of(id))
+                    .and_then(emit)
+                    .err()
+            })
+            .collect()
     };
-    let ids: Vec<DocId> = input.site.documents().map(|(id, _)| id).collect();
-    let mut diagnostics: Diagnostics = ids
-        .into_par_iter()
-        .filter_map(|id| {
-            render_document(input, &shared, id, body_of(id))
-                .and_then(emit)
-                .err()
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .collect();
-    if let Err(d) = render_not_found(input, &shared).and_then(emit) {
+    let (ahead, rest): (Vec<DocId>, Vec<DocId>) =
+        input.site.documents().map(|(id, _)| id).partition(|&id| {
+            first
+                .paths
+                .contains(&page_path(&input.site.document(id).url))
+        });
+    let shown = !ahead.is_empty();
+    let mut diagnostics: Diagnostics = render(ahead).into_iter().collect();
+    if shown && diagnostics.is_empty() {
+        (first.then)();
+    }
+    diagnostics.extend(render(rest));
+    if let Err(d) = render_not_found(input, shared).and_then(emit) {
         diagnostics.push(d);
     }
-    for page in render_listings_and_redirects(input, &shared) {
+    for page in render_listings_and_redirects(input, shared) {
         if let Err(d) = page.and_then(emit) {
             diagnostics.push(d);
         }

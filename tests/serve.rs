@@ -1,7 +1,8 @@
 //! `plumb serve` against hostile clients and templates: sockets whose page left are freed,
 //! requests for another host and sockets opened by other sites' pages are refused, a
-//! non-loopback `--bind` is warned about, and a template that recurses for ever is an error
-//! that leaves the last good site served.
+//! non-loopback `--bind` is warned about, a template that recurses for ever is an error
+//! that leaves the last good site served, and serve reports the warnings build reports, and
+//! under `--strict` fails with exactly build's diagnostics.
 
 mod common;
 
@@ -235,23 +236,30 @@ fn endless_template_recursion_leaves_serve_with_the_last_good_site() {
     assert!(status.contains(" 200 "), "{status}");
 }
 
-#[test]
-fn serve_reports_the_warnings_build_reports() {
+/// The `basic` fixture with a page that warns twice: code in a language with no highlighting,
+/// and an image from another host (a warning, as `site.toml` asks).
+fn site_with_two_warnings() -> Fixture {
     let site = Fixture::new("basic");
+    let toml = std::fs::read_to_string(site.root.join("site.toml")).expect("site.toml");
+    site.write(
+        "site.toml",
+        &format!("external_resources = \"warning\"\n{toml}"),
+    );
     site.write(
         "content/guide/extra.md",
-        "+++\ntitle = \"Extra\"\n+++\n```klingon\nqapla'\n```\n",
+        "+++\ntitle = \"Extra\"\n+++\n```klingon\nqapla'\n```\n\n![far](https://example.com/far.png)\n",
     );
+    site
+}
+
+#[test]
+fn serve_reports_the_warnings_build_reports() {
+    let site = site_with_two_warnings();
     let Ok(summary) = site.build() else {
         panic!("the fixture builds");
     };
-    let warning = summary
-        .warnings
-        .iter()
-        .next()
-        .expect("build warns about the unknown language")
-        .message
-        .clone();
+    let warnings: Vec<String> = summary.warnings.iter().map(|d| d.message.clone()).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
     let server = Server::start(&site.root, &[]);
     let own = format!("http://{}", server.address);
     let mut request = socket_url(&server).into_client_request().expect("request");
@@ -260,7 +268,35 @@ fn serve_reports_the_warnings_build_reports() {
         .insert("Origin", own.parse().expect("header"));
     let (mut socket, _) = tungstenite::connect(request).expect("connects");
     let hello = socket.read().expect("a hello").into_text().expect("text");
-    assert!(hello.contains(&warning), "{hello}");
     let printed = server.stop();
-    assert!(printed.contains(&warning), "{printed}");
+    for warning in &warnings {
+        assert!(hello.contains(warning.as_str()), "{warning} in {hello}");
+        assert!(printed.contains(warning.as_str()), "{warning} in {printed}");
+    }
+}
+
+#[test]
+fn strict_serve_fails_as_strict_build_does() {
+    let site = site_with_two_warnings();
+    let options = plumb::BuildOptions {
+        strict: true,
+        ..site.options()
+    };
+    let Err(failure) = plumb::build(&options) else {
+        panic!("a strict build fails on warnings");
+    };
+    assert_eq!(failure.iter().count(), 2);
+    let rendered: String = failure.iter().map(|d| d.render(false)).collect();
+    let mut server = Server::start(&site.root, &["--strict"]);
+    // The fixed page brings the site back: the failure was the warnings, nothing else.
+    site.write(
+        "content/guide/extra.md",
+        "+++\ntitle = \"Extra\"\n+++\nNo warning.\n",
+    );
+    server.wait_for("rebuilt everything");
+    let printed = server.stop();
+    assert!(
+        printed.starts_with(&rendered),
+        "{rendered}\nis not the start of\n{printed}"
+    );
 }

@@ -71,7 +71,8 @@ pub trait Sink: Sync {
     }
 }
 
-fn record(path: &str, bytes: &[u8]) -> Record {
+/// The record of `bytes` written at `path`.
+pub(crate) fn record(path: &str, bytes: &[u8]) -> Record {
     Record {
         path: path.to_owned(),
         hash: xxhash_rust::xxh3::xxh3_64(bytes),

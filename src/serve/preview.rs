@@ -1,22 +1,22 @@
 //! The dev server's build, kept in memory and brought up to date change by change.
 //!
-//! A full rebuild runs the same pipeline as `plumb build` (without fingerprints or a service
-//! worker) and keeps what a later change needs: the site, the theme, each page's shared context,
-//! each document's anchors and anchor links. A page whose body changed is then rendered alone.
-//! Nothing here touches `public/`; on any error the last good files stay as they are.
+//! A full rebuild is `build::run`, the pipeline of `plumb build` (without fingerprints,
+//! compressed copies or a service worker), with a sink that keeps the files in memory
+//! (`generation`), and keeps what the run hands back for a later change: the site, the theme,
+//! each page's shared context, each document's anchors and anchor links. A page whose body
+//! changed is then rendered alone. Nothing here touches `public/`; on any error the last good
+//! files stay as they are.
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
-use crate::build::{self, Prepared};
+use crate::build;
 use crate::config::{BuildOptions, Config};
 use crate::content::{self, DocId, Document, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::markdown::{self, Embeds, Highlighter, Links, RenderContext, Rendered, SearchText};
-use crate::output::{Contents, OutputFile, feeds};
+use crate::markdown::{self, Embeds, Highlighter, Links, RenderContext, Rendered};
+use crate::output::{Contents, OutputFile};
 use crate::render::{self, RenderInput, Shared, SlowPages};
 use crate::search;
 use crate::theme::Theme;
@@ -24,13 +24,13 @@ use crate::urls::LinkStyle;
 
 use super::plan::RebuildPlan;
 
+mod generation;
 mod templates;
+
+use generation::Generation;
 
 /// The files the server answers with: path below the site -> bytes.
 pub(super) type Files = HashMap<String, Arc<[u8]>>;
-
-/// One of the [`Files`].
-type File = (String, Arc<[u8]>);
 
 /// What a rebuild did, for the terminal and the browser.
 #[derive(Debug, Clone)]
@@ -184,153 +184,53 @@ impl Preview {
         })
     }
 
-    /// Rebuilds everything, reusing highlighted code; its warnings are those `plumb build`
-    /// reports (and fail it the same way under `--strict`).
+    /// Rebuilds everything through the pipeline of `plumb build`, reusing highlighted code and,
+    /// for each file that did not change, the previous generation's bytes; the open pages
+    /// render first and are shown at once. Its warnings are those `plumb build` reports (and
+    /// fail it the same way under `--strict`). On error, the previous files stay.
     pub(super) fn full(&mut self) -> Result<Diagnostics, Diagnostics> {
-        let Prepared {
+        let early = &mut self.early;
+        let mut show = |generation: &Generation<'_>| {
+            if let Some(early) = early.as_mut() {
+                early(&generation.so_far());
+            }
+        };
+        let ahead = build::Ahead {
+            pages: &self.first,
+            then: &mut show,
+        };
+        let build::Run {
+            config,
+            site,
+            sink,
+            diagnostics,
+            theme,
+            shared,
+            embeds,
+            links,
+            checklist_url,
+            asset_urls,
+            bodies,
+            search,
+            ..
+        } = build::run(
+            &self.options,
+            &self.highlighter,
+            |_| Ok(Generation::after(&self.files)),
+            Some(ahead),
+        )?;
+        self.files = sink.into_files();
+        self.compiled = Some(Compiled {
             config,
             site,
             theme,
-            assets,
-            embeds,
-            mut rendered,
-            mut diagnostics,
-            ..
-        } = build::prepare(&self.options, &self.highlighter)?;
-        let sources = build::output_sources(&site);
-        let asset_urls = Arc::new(assets.urls.clone());
-        let checklist_url = site
-            .pages
-            .iter()
-            .find(|p| matches!(p.doc.body, content::Body::Checklist(_)))
-            .map(|p| p.doc.url.clone());
-        let slow_pages = SlowPages::new(render::slow::SLOW_PAGE, build::print_at_once());
-        let input = RenderInput {
-            config: &config,
-            site: &site,
-            theme: &theme,
-            link_style: LinkStyle::Pretty,
-            checklist_url: checklist_url.as_deref(),
-            slow_pages: Some(&slow_pages),
-        };
-        let shared = Shared::new(&input).map_err(Diagnostics::from)?;
-        let ids: Vec<DocId> = site.documents().map(|(id, _)| id).collect();
-        // The bodies' text goes to the search index alone, and is not kept.
-        let texts: Vec<SearchText> = rendered
-            .iter_mut()
-            .map(|r| std::mem::take(&mut r.search))
-            .collect();
-        // The rest goes to the templates; the preview keeps what the anchor check needs.
-        let bodies: Vec<Rendered> = rendered
-            .iter_mut()
-            .map(|r| std::mem::replace(r, anchors_of(r)))
-            .collect();
-        let (first, rest): (Vec<_>, Vec<_>) = ids.into_iter().zip(bodies).partition(|(id, _)| {
-            let path = render::page_path(&site.document(*id).url);
-            self.first.contains(&path)
-        });
-        // Unchanged files keep the previous generation's bytes: the snapshot still being
-        // served and this one share them instead of holding two copies, from the moment each
-        // page is rendered.
-        let previous = &self.files;
-        let found = std::sync::Mutex::new(Vec::new());
-        let checked = |page: crate::finish::Page| -> OutputFile {
-            let source = sources.get(&page.file.path).copied();
-            let problems = build::page_checks(&page.file.path, &page.facts, source, &config);
-            if !problems.is_empty() {
-                crate::output::lock(&found).extend(problems);
-            }
-            page.file
-        };
-        let shared_bytes = |file: OutputFile| -> Result<File, Diagnostic> {
-            let (path, bytes) = bytes_of(file)?;
-            let bytes = match previous.get(&path) {
-                Some(old) if **old == *bytes => old.clone(),
-                _ => bytes,
-            };
-            Ok((path, bytes))
-        };
-        let render = |documents: Vec<(DocId, Rendered)>| -> Vec<Result<File, Diagnostic>> {
-            documents
-                .into_par_iter()
-                .map(|(id, body)| {
-                    render::render_document(&input, &shared, id, body)
-                        .and_then(|page| shared_bytes(checked(page)))
-                })
-                .collect()
-        };
-        let mut pages = render(first);
-        if let Some(early) = self.early.as_mut()
-            && !pages.is_empty()
-            && pages.iter().all(Result::is_ok)
-        {
-            let mut files = previous.clone();
-            files.extend(pages.iter().flatten().cloned());
-            early(&files);
-        }
-        pages.extend(render(rest));
-        let mut errors: Diagnostics = pages
-            .iter()
-            .filter_map(|p| p.as_ref().err().cloned())
-            .collect();
-        if errors.has_errors() {
-            errors.sort();
-            return Err(errors);
-        }
-        let mut files = Files::with_capacity(pages.len() + assets.files.len() + 4);
-        files.extend(pages.into_iter().flatten());
-        let feeds = feeds::atoms(&config, &site)
-            .into_iter()
-            .map(|(path, xml)| OutputFile::new(path, xml.into_bytes()));
-        let extra = [
-            checked(render::render_not_found(&input, &shared).map_err(Diagnostics::from)?),
-            OutputFile::new(
-                "sitemap.xml".into(),
-                feeds::sitemap(&config, &site).into_bytes(),
-            ),
-        ]
-        .into_iter()
-        .chain(feeds);
-        let listings = render::render_listings_and_redirects(&input, &shared)
-            .into_iter()
-            .map(|page| page.map(checked))
-            .collect::<Result<Vec<_>, Diagnostic>>()
-            .map_err(Diagnostics::from)?;
-        for file in extra.into_iter().chain(listings).chain(assets.files) {
-            let (path, bytes) = shared_bytes(file).map_err(Diagnostics::from)?;
-            files.insert(path, bytes);
-        }
-        let mut search = None;
-        if let Some(indexer) = search::Indexer::new(&config) {
-            let pages: Vec<search::Page> = site
-                .documents()
-                .zip(texts)
-                .map(|((_, doc), text)| indexer.page(doc, &text))
-                .collect();
-            for file in indexer.files(&pages) {
-                let (path, bytes) = shared_bytes(file).map_err(Diagnostics::from)?;
-                files.insert(path, bytes);
-            }
-            search = Some((indexer, pages));
-        }
-        let links = links_of(&site);
-        diagnostics.extend(found.into_inner().unwrap_or_else(|e| e.into_inner()));
-        diagnostics.sort();
-        if build::fails(&diagnostics, &config) {
-            return Err(diagnostics);
-        }
-        self.files = files;
-        self.compiled = Some(Compiled {
-            config,
             shared,
             embeds,
             links,
             checklist_url,
             search,
-            bodies: rendered,
+            bodies,
             asset_urls,
-            site,
-            theme,
         });
         Ok(diagnostics)
     }
@@ -372,7 +272,7 @@ impl Preview {
         let mut body = markdown::render(&doc, id, &cx);
         let text = std::mem::take(&mut body.search);
         let mut errors: Diagnostics = body.diagnostics.iter().cloned().collect();
-        let previous = std::mem::replace(&mut c.bodies[index], anchors_of(&body));
+        let previous = std::mem::replace(&mut c.bodies[index], build::anchors_of(&body));
         set_document(&mut c.site, id, doc);
         errors.extend(build::check_anchors(&c.site, &c.bodies));
         if errors.has_errors() {
@@ -465,26 +365,11 @@ fn same_listing(old: &Document, new: &Document) -> bool {
         && a.redirect_to == b.redirect_to
 }
 
-/// What the anchor check needs of a body: its anchors and its links to anchors.
-fn anchors_of(body: &Rendered) -> Rendered {
-    Rendered {
-        anchors: body.anchors.clone(),
-        anchor_checks: body.anchor_checks.clone(),
-        ..Rendered::default()
-    }
-}
-
 fn set_document(site: &mut Site, id: DocId, doc: Document) {
     match id {
         DocId::Section(i) => site.sections[i].doc = doc,
         DocId::Page(i) => site.pages[i].doc = doc,
     }
-}
-
-fn links_of(site: &Site) -> Links {
-    site.documents()
-        .map(|(id, doc)| (doc.relative_path.clone(), (doc.url.clone(), id)))
-        .collect()
 }
 
 fn bytes_of(file: OutputFile) -> Result<(String, Arc<[u8]>), Diagnostic> {
