@@ -42,6 +42,10 @@ pub struct ServeOptions {
     pub port: u16,
     /// Open the site in the default browser once it is served.
     pub open: bool,
+    /// Called after each build is published and the one it replaced let go: gives what the
+    /// threads freed back to the system, as the preview idles until the next change. The
+    /// binary, which chose the allocator, knows how.
+    pub return_memory: fn(),
 }
 
 /// Serves the site until the process is stopped.
@@ -116,6 +120,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Diagnostics> {
         first.as_ref().map(|warnings| (false, warnings)),
         1,
     );
+    (options.return_memory)();
     if options.open {
         open_browser(&url);
     }
@@ -123,7 +128,10 @@ pub fn serve(options: ServeOptions) -> Result<(), Diagnostics> {
     let early = live.clone();
     preview.on_first_pages(Box::new(move |files| publish_early(&early, files)));
     let rebuilds = live.clone();
-    std::thread::spawn(move || rebuild_loop(&root, &mut preview, &rebuilds, &batches));
+    let return_memory = options.return_memory;
+    std::thread::spawn(move || {
+        rebuild_loop(&root, &mut preview, &rebuilds, &batches, return_memory);
+    });
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -186,6 +194,7 @@ fn rebuild_loop(
     preview: &mut Preview,
     live: &Live,
     batches: &mpsc::Receiver<Vec<PathBuf>>,
+    return_memory: fn(),
 ) {
     let mut version = 1;
     // The changes of a failed rebuild, carried into the next one until a rebuild takes them:
@@ -231,6 +240,7 @@ fn rebuild_loop(
             result.as_ref().map(|r| (r.css_only, &r.warnings)),
             version,
         );
+        return_memory();
     }
 }
 
