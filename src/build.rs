@@ -226,8 +226,10 @@ pub(crate) struct Run<S> {
     pub(crate) heaviest: Option<FirstLoad>,
     /// The theme the pages rendered with, its functions knowing the assets.
     pub(crate) theme: Theme,
-    /// The context values the pages shared.
-    pub(crate) shared: Shared,
+    /// In a preview, the context values the pages shared. `None` in a build, which lets them go
+    /// once the pages are rendered: at 100,000 pages they weigh more than 100 MB, and the
+    /// search index, written next, is the build's peak.
+    pub(crate) shared: Option<Shared>,
     pub(crate) embeds: Embeds,
     pub(crate) links: Links,
     pub(crate) checklist_url: Option<String>,
@@ -498,6 +500,7 @@ pub(crate) fn run<S: Sink>(
     diagnostics.extend(timings.step("templates", || {
         render::render_all(&input, &shared, first, &body_of, &emit_page)
     }));
+    let shared = options.preview.then_some(shared);
     let mut checked: Vec<Rendered> = checked
         .into_iter()
         .map(|body| body.into_inner().unwrap_or_else(|e| e.into_inner()))

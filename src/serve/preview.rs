@@ -219,6 +219,9 @@ impl Preview {
             |_| Ok(Generation::after(&self.files)),
             Some(ahead),
         )?;
+        let Some(shared) = shared else {
+            unreachable!("a preview's run keeps the pages' shared context")
+        };
         self.files = sink.into_files();
         self.compiled = Some(Compiled {
             config,
