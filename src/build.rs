@@ -213,8 +213,7 @@ pub fn compile(options: &BuildOptions) -> Result<Built, Diagnostics> {
     })
 }
 
-/// A finished run of the pipeline, its files handed to `sink`, with what the dev server's
-/// preview keeps to render a page or a few again after an edit without running it whole.
+/// A finished run of the pipeline, its files handed to `sink`.
 pub(crate) struct Run<S> {
     pub(crate) config: Config,
     pub(crate) site: Site,
@@ -224,22 +223,29 @@ pub(crate) struct Run<S> {
     pub(crate) timings: Timings,
     pub(crate) offline: Option<OfflineSummary>,
     pub(crate) heaviest: Option<FirstLoad>,
+    /// In a preview, what it keeps; `None` in a build.
+    pub(crate) kept: Option<Kept>,
+}
+
+/// What the dev server's preview keeps of a run to render a page or a few again after an edit
+/// without running it whole. A build lets each part go as soon as it is done with it: the
+/// shared context alone weighs more than 100 MB at 100,000 pages, and the search index, written
+/// after the pages, is the build's peak.
+pub(crate) struct Kept {
     /// The theme the pages rendered with, its functions knowing the assets.
     pub(crate) theme: Theme,
-    /// In a preview, the context values the pages shared. `None` in a build, which lets them go
-    /// once the pages are rendered: at 100,000 pages they weigh more than 100 MB, and the
-    /// search index, written next, is the build's peak.
-    pub(crate) shared: Option<Shared>,
+    /// The context values the pages shared.
+    pub(crate) shared: Shared,
     pub(crate) embeds: Embeds,
     pub(crate) links: Links,
     pub(crate) checklist_url: Option<String>,
     /// The assets' URLs, for a theme read again.
     pub(crate) asset_urls: Arc<HashMap<String, String>>,
-    /// In a preview, per document in the order of [`Site::documents`]: its anchors and anchor
-    /// links, nothing else of its body. Empty in a build, which renders no page again.
+    /// Per document, in the order of [`Site::documents`]: its anchors and anchor links, nothing
+    /// else of its body.
     pub(crate) bodies: Vec<Rendered>,
-    /// In a preview of a site with search: the indexer and each document's share of the index,
-    /// in the order of [`Site::documents`]. `None` in a build.
+    /// When the site has search: the indexer and each document's share of the index, in the
+    /// order of [`Site::documents`].
     pub(crate) search: Option<(search::Indexer, Vec<search::Page>)>,
 }
 
@@ -500,6 +506,7 @@ pub(crate) fn run<S: Sink>(
     diagnostics.extend(timings.step("templates", || {
         render::render_all(&input, &shared, first, &body_of, &emit_page)
     }));
+    // A build lets go of what only the preview renders again, as soon as it is done with it.
     let shared = options.preview.then_some(shared);
     let mut checked: Vec<Rendered> = checked
         .into_iter()
@@ -509,13 +516,7 @@ pub(crate) fn run<S: Sink>(
         diagnostics.extend(std::mem::take(&mut body.diagnostics));
     }
     diagnostics.extend(check_anchors(&site, &checked));
-    // Only the preview renders pages again; a build lets the anchors go now.
-    let bodies = if options.preview {
-        checked
-    } else {
-        drop(checked);
-        Vec::new()
-    };
+    let bodies = options.preview.then_some(checked);
     let fixed = [
         ("sitemap.xml".to_owned(), feeds::sitemap(&config, &site)),
         ("robots.txt".to_owned(), feeds::robots(&config)),
@@ -546,14 +547,7 @@ pub(crate) fn run<S: Sink>(
             });
         });
     }
-    // Only the preview writes the index again, after a page's edit; a build lets the shares go.
-    let search = match indexer {
-        Some(indexer) if options.preview => Some((indexer, pages)),
-        _ => {
-            drop(pages);
-            None
-        }
-    };
+    let pages = options.preview.then_some(pages);
     let manifest = || {
         OutputFile::new(
             offline::MANIFEST.into(),
@@ -627,14 +621,16 @@ pub(crate) fn run<S: Sink>(
         timings,
         offline,
         heaviest,
-        theme,
-        shared,
-        embeds,
-        links,
-        checklist_url,
-        asset_urls,
-        bodies,
-        search,
+        kept: shared.zip(bodies).map(|(shared, bodies)| Kept {
+            theme,
+            shared,
+            embeds,
+            links,
+            checklist_url,
+            asset_urls,
+            bodies,
+            search: indexer.zip(pages),
+        }),
     })
 }
 

@@ -15,11 +15,10 @@ use crate::build;
 use crate::config::{BuildOptions, Config};
 use crate::content::{self, DocId, Document, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::markdown::{self, Embeds, Highlighter, Links, RenderContext, Rendered};
+use crate::markdown::{self, Highlighter, RenderContext};
 use crate::output::{Contents, OutputFile};
-use crate::render::{self, RenderInput, Shared, SlowPages};
+use crate::render::{self, RenderInput, SlowPages};
 use crate::search;
-use crate::theme::Theme;
 use crate::urls::LinkStyle;
 
 use super::plan::RebuildPlan;
@@ -55,19 +54,7 @@ enum Page {
 struct Compiled {
     config: Config,
     site: Site,
-    theme: Theme,
-    shared: Shared,
-    embeds: Embeds,
-    links: Links,
-    checklist_url: Option<String>,
-    /// Each document's share of the search index (in the order of `Site::documents`), when
-    /// the site has search: a page's edit replaces its share and writes the index again.
-    search: Option<(search::Indexer, Vec<search::Page>)>,
-    /// Per document, in the order of `Site::documents`: its anchors and anchor links, nothing
-    /// else of its body.
-    bodies: Vec<Rendered>,
-    /// The assets' URLs, for a theme read again.
-    asset_urls: Arc<HashMap<String, String>>,
+    kept: build::Kept,
 }
 
 /// Shows the open pages of a full rebuild before the rest are rendered: the files as they
@@ -204,14 +191,7 @@ impl Preview {
             site,
             sink,
             diagnostics,
-            theme,
-            shared,
-            embeds,
-            links,
-            checklist_url,
-            asset_urls,
-            bodies,
-            search,
+            kept,
             ..
         } = build::run(
             &self.options,
@@ -219,22 +199,11 @@ impl Preview {
             |_| Ok(Generation::after(&self.files)),
             Some(ahead),
         )?;
-        let Some(shared) = shared else {
-            unreachable!("a preview's run keeps the pages' shared context")
+        let Some(kept) = kept else {
+            unreachable!("a preview's run keeps what the preview renders again")
         };
         self.files = sink.into_files();
-        self.compiled = Some(Compiled {
-            config,
-            site,
-            theme,
-            shared,
-            embeds,
-            links,
-            checklist_url,
-            search,
-            bodies,
-            asset_urls,
-        });
+        self.compiled = Some(Compiled { config, site, kept });
         Ok(diagnostics)
     }
 
@@ -267,19 +236,19 @@ impl Preview {
         }
         let cx = RenderContext {
             smart_punctuation: c.config.smart_punctuation,
-            links: &c.links,
-            embeds: &c.embeds,
+            links: &c.kept.links,
+            embeds: &c.kept.embeds,
             highlighter: &self.highlighter,
-            shortcodes: &c.theme,
+            shortcodes: &c.kept.theme,
         };
         let mut body = markdown::render(&doc, id, &cx);
         let text = std::mem::take(&mut body.search);
         let mut errors: Diagnostics = body.diagnostics.iter().cloned().collect();
-        let previous = std::mem::replace(&mut c.bodies[index], build::anchors_of(&body));
+        let previous = std::mem::replace(&mut c.kept.bodies[index], build::anchors_of(&body));
         set_document(&mut c.site, id, doc);
-        errors.extend(build::check_anchors(&c.site, &c.bodies));
+        errors.extend(build::check_anchors(&c.site, &c.kept.bodies));
         if errors.has_errors() {
-            c.bodies[index] = previous;
+            c.kept.bodies[index] = previous;
             errors.sort();
             return Err(errors);
         }
@@ -287,18 +256,18 @@ impl Preview {
         let input = RenderInput {
             config: &c.config,
             site: &c.site,
-            theme: &c.theme,
+            theme: &c.kept.theme,
             link_style: LinkStyle::Pretty,
-            checklist_url: c.checklist_url.as_deref(),
+            checklist_url: c.kept.checklist_url.as_deref(),
             slow_pages: Some(&slow_pages),
         };
-        let search_page = c.search.as_ref().map(|(indexer, _)| {
+        let search_page = c.kept.search.as_ref().map(|(indexer, _)| {
             let doc = c.site.document(id);
             indexer.page(doc, &text)
         });
         body.diagnostics.clear();
         let page =
-            render::render_document(&input, &c.shared, id, body).map_err(Diagnostics::from)?;
+            render::render_document(&input, &c.kept.shared, id, body).map_err(Diagnostics::from)?;
         let (path, bytes) = bytes_of(page.file).map_err(Diagnostics::from)?;
         let open = self.first.contains(&path);
         self.files.insert(path, bytes);
@@ -306,7 +275,7 @@ impl Preview {
         if open && let Some(early) = self.early.as_mut() {
             early(&self.files);
         }
-        if let (Some((indexer, pages)), Some(search_page)) = (&mut c.search, search_page) {
+        if let (Some((indexer, pages)), Some(search_page)) = (&mut c.kept.search, search_page) {
             pages[index] = search_page;
             // The index may now be split otherwise: its files are all written again.
             self.files

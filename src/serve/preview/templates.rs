@@ -43,10 +43,10 @@ impl Preview {
             return Ok(Templates::Beyond("the last build failed".to_owned()));
         };
         let mut theme = Theme::load(&c.config)?;
-        theme.register_functions(c.asset_urls.clone());
+        theme.register_functions(c.kept.asset_urls.clone());
         let mut users = BTreeSet::new();
         for name in names {
-            if theme.has_template(name) != c.theme.has_template(name) {
+            if theme.has_template(name) != c.kept.theme.has_template(name) {
                 return Ok(Templates::Beyond(format!("`{name}` appeared or went")));
             }
             users.extend(deps::users_of(&theme.tera, name));
@@ -57,7 +57,9 @@ impl Preview {
             .find(|u| EVERYWHERE.contains(&u.as_str()) || u.starts_with("shortcodes/"))
         {
             Some(wide) => Some(format!("`{wide}` is on every page")),
-            None if documents.len() * 2 > c.bodies.len() => Some("most pages use it".to_owned()),
+            None if documents.len() * 2 > c.kept.bodies.len() => {
+                Some("most pages use it".to_owned())
+            }
             None => None,
         };
         if let Some(why) = beyond {
@@ -67,8 +69,8 @@ impl Preview {
         let c = self.compiled.as_mut().expect("compiled above");
         let cx = RenderContext {
             smart_punctuation: c.config.smart_punctuation,
-            links: &c.links,
-            embeds: &c.embeds,
+            links: &c.kept.links,
+            embeds: &c.kept.embeds,
             highlighter: &self.highlighter,
             shortcodes: &theme,
         };
@@ -78,7 +80,7 @@ impl Preview {
             site: &c.site,
             theme: &theme,
             link_style: LinkStyle::Pretty,
-            checklist_url: c.checklist_url.as_deref(),
+            checklist_url: c.kept.checklist_url.as_deref(),
             slow_pages: Some(&slow_pages),
         };
         let first = &self.first;
@@ -90,7 +92,7 @@ impl Preview {
                 let doc = c.site.document(id);
                 let mut body = markdown::render(doc, id, &cx);
                 body.diagnostics.clear();
-                render::render_document(&input, &c.shared, id, body)
+                render::render_document(&input, &c.kept.shared, id, body)
                     .and_then(|page| bytes_of(page.file))
             })
             .collect::<Result<Vec<_>, crate::diagnostic::Diagnostic>>()
@@ -98,7 +100,7 @@ impl Preview {
         let pages = pages?;
         let rebuilt = pages.len();
         self.files.extend(pages);
-        c.theme = theme;
+        c.kept.theme = theme;
         Ok(Templates::Rebuilt(rebuilt))
     }
 }
@@ -121,8 +123,8 @@ impl Preview {
         }
         let cx = RenderContext {
             smart_punctuation: c.config.smart_punctuation,
-            links: &c.links,
-            embeds: &c.embeds,
+            links: &c.kept.links,
+            embeds: &c.kept.embeds,
             highlighter: &self.highlighter,
             shortcodes: theme,
         };
@@ -131,14 +133,14 @@ impl Preview {
             site: &c.site,
             theme,
             link_style: LinkStyle::Pretty,
-            checklist_url: c.checklist_url.as_deref(),
+            checklist_url: c.kept.checklist_url.as_deref(),
             slow_pages: None,
         };
         let mut files = self.files.clone();
         for id in open {
             let mut body = markdown::render(c.site.document(id), id, &cx);
             body.diagnostics.clear();
-            let (path, bytes) = render::render_document(&input, &c.shared, id, body)
+            let (path, bytes) = render::render_document(&input, &c.kept.shared, id, body)
                 .and_then(|page| bytes_of(page.file))
                 .map_err(Diagnostics::from)?;
             files.insert(path, bytes);
