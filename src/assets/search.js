@@ -1,17 +1,16 @@
-// Site search in the theme's `[data-search]` box: loads the index of the page's language
-// (`<html lang>`; `search/index.js` names the other languages' folders, `es/search/`) a part
-// at a time (`index.js`, one `terms-<key>.js` per word, the `docs-<n>.js` of the results
-// shown), each a classic script calling `plumbSearch`, so it works from file://, offline and
-// under `default-src 'self'`: no fetch, no eval, no innerHTML.
+// Site search in the theme's `[data-search]` box: loads the index of the page's `<html lang>`
+// (`search/index.js` names other languages' folders) a part at a time (`index.js`, a
+// `terms-<key>.js` per word, the `docs-<n>.js` of the results shown), each a classic script
+// calling `plumbSearch`: it works from file://, offline, under `default-src 'self'`.
 //
 // Words are folded and split as the index folded them (`search/words.rs`). A word matches a
 // stem when it is the stem, a word the index saw with that stem, the start of either (the last
-// word, while the reader types), or one edit away from either (words of four letters or more).
-// Pages must match every word, and rank by how many words only a typo matches (fewest first),
-// then by their best part's score (title and headings weigh more, as indexed).
+// word, while the reader types), such a word of four letters or more and an ending of up to two
+// ("pagos" for "pago": the query is not stemmed), or one edit away from either. Pages must match
+// every word, and rank by how many words only a typo matches (fewest first), then by their best
+// part's score (title and headings weigh more, as indexed).
 //
-// The box's `data-results`, `data-found` ("Results: {count}") and `data-none` ("No pages
-// match {query}") come from `[search]` in site.toml, in the site's language.
+// The box's `data-results`, `data-found` and `data-none` come from site.toml's `[search]`.
 (function () {
   "use strict";
   const script = document.currentScript;
@@ -103,6 +102,7 @@
     const compare = (written, stem) => {
       if (written === word) consider(stem, 1);
       else if (asPrefix && written.startsWith(word)) consider(stem, 0.8);
+      else if (typos && written.length >= 4 && word.length <= written.length + 2 && word.startsWith(written)) consider(stem, 0.8);
       else if (typos && oneEditApart(word, written)) consider(stem, TYPO);
     };
     for (const stem of shard.stems.keys()) compare(stem, stem);

@@ -371,6 +371,11 @@ test("a page with the word itself ranks above a page that has it only by a typo,
   write("steps.es.md", "Después", "## Sus próximos pasos\n\nHable con otros.");
   write("tips.md", "Tips", "Keep every pay slip.");
   write("tips.es.md", "Consejos", "Guarde los recibos de sus pagos.");
+  // The site never writes "multas", only "multa"; "mulas" (mules) is one letter from "multas".
+  write("fines.md", "Fines", "Pay the fine on time.");
+  write("fines.es.md", "Sanciones", "Pague la multa a tiempo.");
+  write("ranch.md", "Ranch", "## The ranch's mules\n\nThey rest.");
+  write("ranch.es.md", "Rancho", "## Las mulas del rancho\n\nDescansan.");
   const out = path.join(dir, "out");
   execFileSync(PLUMB_BIN, ["build", "--root", root, "--output-dir", out], { stdio: ["ignore", "ignore", "pipe"] });
   const server = await serve(out);
@@ -384,6 +389,12 @@ test("a page with the word itself ranks above a page that has it only by a typo,
     const steps = found.indexOf("/es/guide/steps/");
     assert.ok(tips >= 0 && steps >= 0, "both pages are found: " + found);
     assert.ok(tips < steps, "the body's exact word ranks above the heading's typo: " + found);
+    // A plural the site never wrote is its singular and an ending, not a typo.
+    const plural = (await search(page, "multas ")).results.map((r) => new URL(r.href).pathname);
+    const fines = plural.indexOf("/es/guide/fines/");
+    const ranch = plural.indexOf("/es/guide/ranch/");
+    assert.ok(fines >= 0 && ranch >= 0, "both pages are found: " + plural);
+    assert.ok(fines < ranch, "multa and an ending ranks above the heading's typo: " + plural);
     guard.check("typo ranking");
   } finally {
     await context.close();
