@@ -1,14 +1,12 @@
-// Site search in the theme's `[data-search]` box: loads the index of the page's `<html lang>`
+// Site search in the `[data-search]` box: loads the index of the page's `<html lang>`
 // (`search/index.js` names other languages' folders) a part at a time (`index.js`, a
 // `terms-<key>.js` per word, the `docs-<n>.js` of the results shown), each a classic script
 // calling `plumbSearch`: it works from file://, offline, under `default-src 'self'`.
 //
-// Words are folded and split as the index folded them (`search/words.rs`). A word matches a
-// stem when it is the stem, a word the index saw with that stem, the start of either (the last
-// word, while the reader types), such a word of four letters or more and an ending of up to two
-// ("pagos" for "pago": the query is not stemmed), or one edit away from either. Pages must match
-// every word, and rank by how many words only a typo matches (fewest first), then by their best
-// part's score (title and headings weigh more, as indexed).
+// Words are folded as the index folded them (`search/words.rs`). A word matches a stem when it
+// is the stem, a word seen with it, the start of either (the last word, while typing), a seen
+// word of 4+ letters and up to 2 more ("pagos": "pago"), or one edit from either. Pages must
+// match every word; fewest typo-only words rank first, then the best part's score.
 //
 // The box's `data-results`, `data-found` and `data-none` come from site.toml's `[search]`.
 (function () {
@@ -110,7 +108,8 @@
     return stems;
   }
 
-  // page -> part -> score for one word, and the pages matching more than by a typo.
+  // page -> part -> score for one word, and the pages matching more than by a typo (whose
+  // typos then count for nothing).
   async function scoresFor(word, index, asPrefix) {
     const manifest = index.manifest;
     const scores = new Map();
@@ -118,12 +117,13 @@
     const key = shardOf(word, manifest.key);
     if (!manifest.shards.includes(key)) return { scores, sure };
     const shard = await loadPart(index, "terms-" + key + ".js");
-    for (const [stem, weight] of stemsFor(word, shard, asPrefix)) {
+    for (const [stem, weight] of [...stemsFor(word, shard, asPrefix)].sort((a, b) => b[1] - a[1])) {
       const home = shardOf(stem, manifest.key);
       const postings = (home === key ? shard : await loadPart(index, "terms-" + home + ".js")).stems.get(stem) || [];
       let page = 0;
       for (let i = 0; i < postings.length; i += 3) {
         page += postings[i];
+        if (weight <= TYPO && sure.has(page)) continue;
         const byPart = scores.get(page) || new Map();
         const score = postings[i + 2] * weight;
         byPart.set(postings[i + 1], Math.max(byPart.get(postings[i + 1]) || 0, score));

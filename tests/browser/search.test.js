@@ -376,6 +376,8 @@ test("a page with the word itself ranks above a page that has it only by a typo,
   write("fines.es.md", "Sanciones", "Pague la multa a tiempo.");
   write("ranch.md", "Ranch", "## The ranch's mules\n\nThey rest.");
   write("ranch.es.md", "Rancho", "## Las mulas del rancho\n\nDescansan.");
+  write("fees.md", "Fees", "The fine goes up.\n\n## Mules\n\nThey rest.");
+  write("fees.es.md", "Cuotas", "La multa sube.\n\n## Las mulas\n\nDescansan.");
   const out = path.join(dir, "out");
   execFileSync(PLUMB_BIN, ["build", "--root", root, "--output-dir", out], { stdio: ["ignore", "ignore", "pipe"] });
   const server = await serve(out);
@@ -395,6 +397,9 @@ test("a page with the word itself ranks above a page that has it only by a typo,
     const ranch = plural.indexOf("/es/guide/ranch/");
     assert.ok(fines >= 0 && ranch >= 0, "both pages are found: " + plural);
     assert.ok(fines < ranch, "multa and an ending ranks above the heading's typo: " + plural);
+    // A page with the word shows the part that has it, not a part with only a typo of it.
+    const fees = (await search(page, "multas ")).results.find((r) => new URL(r.href).pathname === "/es/guide/fees/");
+    assert.ok(fees && !fees.title.includes("mulas"), "the fees page shows its part with multa: " + (fees && fees.title));
     guard.check("typo ranking");
   } finally {
     await context.close();
